@@ -1,0 +1,27 @@
+"""Shared fixtures: a temporary workspace home and access to ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh PULSE_HOME for one test."""
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("PULSE_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The ../shared/data folder; skips with a clear message when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"../shared/data is not present at {SHARED_DATA}; real-data tests need it")
+    return SHARED_DATA
