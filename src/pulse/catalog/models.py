@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pulse.errors import unknown
+
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*[a-z0-9]$")
 REF_RE = re.compile(r"\{([a-z][a-z0-9_]*[a-z0-9])\}")
 
@@ -164,19 +166,58 @@ class Threshold(_Strict):
     """A KPI's target in a profile. Values are in the KPI's unit (percent as a fraction).
 
     Outside ``healthy`` is amber; past ``red_below``/``red_above`` is red. An omitted
-    threshold means "no target", never zero.
+    threshold means "no target", never zero. Either end of ``healthy`` may be ``None`` for an
+    open range (``[1.10, None]`` = "1.10 or more"). ``period`` is the window the value is judged
+    over when it is not the reporting period: ``month``, ``quarter``, ``year``,
+    ``next_quarter`` or ``rolling-<n>d|m|q`` (e.g. ``rolling-90d``, ``rolling-4q``).
     """
 
     target: float | None = None
-    healthy: tuple[float, float] | None = None
+    healthy: tuple[float | None, float | None] | None = None
     red_below: float | None = None
     red_above: float | None = None
     period: str | None = None
     note: str = ""
 
 
+class Variant(_Strict):
+    """A named adjustment of a profile picked by one company fact (see ``Profile.variant_by``).
+
+    ``focus`` lists the KPIs the variant puts first, most important first; a focus KPI that is
+    only supporting is promoted into the core set (see ``Profile.with_variant``).
+    ``thresholds`` replace the profile's thresholds KPI by KPI.
+    """
+
+    description: str = ""
+    focus: list[str] = Field(default_factory=list)
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+
+
+MAX_CORE = 6
+_STAGE_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def normalize_stage(name: str) -> str:
+    """Canonical form of a stage name: lowercase words separated by one space.
+
+    ``"Proposal Sent"``, ``"proposal_sent"`` and ``" proposal-sent "`` all become
+    ``"proposal sent"``, so a company's own stage labels match a profile's.
+    """
+    return _STAGE_SEPARATORS.sub(" ", name.strip().lower()).strip()
+
+
 class Profile(_Strict):
-    """An industry profile: which KPIs the CRO owns, their targets, and the stage map."""
+    """An industry profile: which KPIs the CRO owns, their targets, and the stage map.
+
+    ``stages`` are open-pipeline stage names in order (lowercase words, see
+    :func:`normalize_stage`); ``stage_probabilities`` maps each to a win probability in [0, 1].
+    ``dashboard`` groups KPIs into the one-page dashboard's sections where a seed prescribes
+    them; when empty, KPIs are grouped by their catalog category. ``variant_by`` names the
+    company fact that picks one of ``variants`` (``motion``, ``revenue_model`` or
+    ``manufacturing_type``). ``health_score_weights`` weigh the ``health_signals`` columns
+    (``usage``, ``support_tickets``, ``nps``) into a 0-100 customer health score; accounts below
+    ``health_score_threshold`` need a customer-success intervention.
+    """
 
     id: str
     name: str
@@ -190,14 +231,45 @@ class Profile(_Strict):
     stage_probabilities: dict[str, float] = Field(default_factory=dict)
     required_splits: dict[str, list[str]] = Field(default_factory=dict)
     cadence: dict[str, Cadence] = Field(default_factory=dict)
+    dashboard: dict[Category, list[str]] = Field(default_factory=dict)
     health_score_weights: dict[str, float] = Field(default_factory=dict)
     health_score_threshold: float | None = None
     cycle_start: Literal["created_at", "first_meeting_at"] = "created_at"
-    variants: dict[str, dict[str, Threshold]] = Field(default_factory=dict)
-    max_core: int = 6
+    variant_by: str | None = None
+    variants: dict[str, Variant] = Field(default_factory=dict)
+    max_core: int = MAX_CORE
     sources: list[str]
 
     @property
     def kpis(self) -> list[str]:
         """Core then supporting KPI ids."""
         return [*self.core, *(k for k in self.supporting if k not in self.core)]
+
+    def stage_probability(self, stage: str) -> float | None:
+        """Probability of a stage, matching names case- and separator-insensitively."""
+        wanted = normalize_stage(stage)
+        for name, probability in self.stage_probabilities.items():
+            if normalize_stage(name) == wanted:
+                return probability
+        return None
+
+    def with_variant(self, name: str) -> Profile:
+        """This profile with one variant applied: its thresholds and its focus first in core.
+
+        Focus KPIs lead the core set in the variant's order; the other core KPIs follow in
+        profile order. If that makes more than ``max_core``, the last non-focus KPIs move to
+        the front of ``supporting``.
+        """
+        if name not in self.variants:
+            raise unknown(f"variant of profile '{self.id}'", name, self.variants)
+        variant = self.variants[name]
+        ordered = [*variant.focus, *(k for k in self.core if k not in variant.focus)]
+        core, demoted = ordered[: self.max_core], ordered[self.max_core :]
+        supporting = [*demoted, *(k for k in self.supporting if k not in core and k not in demoted)]
+        return self.model_copy(
+            update={
+                "core": core,
+                "supporting": supporting,
+                "thresholds": {**self.thresholds, **variant.thresholds},
+            }
+        )

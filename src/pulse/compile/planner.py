@@ -1,0 +1,223 @@
+"""Plan one KPI over a list of periods and segments into one SQL query.
+
+The query is written in DuckDB SQL and transpiled by sqlglot to the target dialect. Its shape::
+
+    WITH periods AS (VALUES …),            -- one row per period: key, start, end, as_of
+         stage_map AS (VALUES …),          -- the stage → probability map in force
+         pulse_settings AS (SELECT …),     -- one row of workspace settings
+         <model> AS (…), …                 -- the SQL models the KPI reads, dependencies first
+         kpi_<ref> AS (…), …               -- referenced KPIs, at the same periods and segments
+    SELECT period_key, <dims>, value, numerator, denominator, c_<component>, …
+
+Every output row is one (period, segment). Ratios are ratios of sums, with the ``NULLIF``
+guard added here so authors never write it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlglot
+from sqlglot import exp
+
+from pulse.catalog.models import KPI, DerivedFormula, RatioFormula, SimpleFormula
+from pulse.catalog.registry import Catalog
+from pulse.compile.formula import parse_fragment, render
+from pulse.errors import UnknownNameError
+
+DIALECTS = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """One period row of the ``periods`` relation."""
+
+    key: str
+    start: date
+    end: date
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Context:
+    """Workspace facts the models read: stage probabilities and settings."""
+
+    stage_map: tuple[tuple[str, float, int], ...] = ()
+    today: date = field(default_factory=date.today)
+    cycle_from_first_meeting: bool = False
+    reactivation_window_months: int | None = None
+    health_threshold: float = 50.0
+    health_weights: tuple[float, float, float] = (0.5, 0.25, 0.25)
+
+
+def normalise_stage(name: str) -> str:
+    """Stage names compare case-, space- and underscore-insensitively."""
+    return " ".join(name.replace("_", " ").lower().split())
+
+
+def _lit(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, date):
+        return f"CAST('{value.isoformat()}' AS DATE)"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value).replace("'", "''")
+    return f"'{text}'"
+
+
+def context_ctes(periods: list[PeriodSpec], ctx: Context) -> dict[str, str]:
+    """The ``periods``, ``stage_map`` and ``pulse_settings`` relations as SQL."""
+    rows = " UNION ALL ".join(
+        f"SELECT {_lit(p.key)} AS period_key, {_lit(p.start)} AS period_start, "
+        f"{_lit(p.end)} AS period_end, {_lit(p.as_of)} AS as_of"
+        for p in periods
+    )
+    if ctx.stage_map:
+        stages = " UNION ALL ".join(
+            f"SELECT {_lit(s)} AS stage, CAST({prob!r} AS DOUBLE) AS probability, {order} AS stage_order"
+            for s, prob, order in ctx.stage_map
+        )
+    else:
+        stages = (
+            "SELECT CAST(NULL AS VARCHAR) AS stage, CAST(NULL AS DOUBLE) AS probability, "
+            "CAST(NULL AS INTEGER) AS stage_order WHERE 1 = 0"
+        )
+    w_usage, w_tickets, w_nps = ctx.health_weights
+    settings = (
+        f"SELECT {_lit(ctx.today)} AS today, {_lit(ctx.cycle_from_first_meeting)} AS cycle_from_first_meeting, "
+        f"CAST({_lit(ctx.reactivation_window_months)} AS INTEGER) AS reactivation_window_months, "
+        f"CAST({ctx.health_threshold!r} AS DOUBLE) AS health_threshold, "
+        f"CAST({w_usage!r} AS DOUBLE) AS w_usage, CAST({w_tickets!r} AS DOUBLE) AS w_tickets, "
+        f"CAST({w_nps!r} AS DOUBLE) AS w_nps"
+    )
+    return {"periods": rows, "stage_map": stages, "pulse_settings": settings}
+
+
+def _guard_divisions(sql: str) -> str:
+    tree = sqlglot.parse_one(sql, read="duckdb")
+
+    def guard(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Div) and not isinstance(node.expression, exp.Nullif):
+            return exp.Div(
+                this=node.this,
+                expression=exp.Nullif(this=node.expression, expression=exp.Literal.number(0)),
+            )
+        return node
+
+    return tree.transform(guard).sql(dialect="duckdb")
+
+
+class Planner:
+    """Builds the CTEs and the final SELECT for KPIs of one catalog."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    def check_dimensions(self, kpi: KPI, dims: list[str]) -> None:
+        """Raise when the KPI cannot be split by one of ``dims``."""
+        for dim in dims:
+            if dim not in kpi.dimensions:
+                valid = ", ".join(kpi.dimensions) or "none"
+                raise UnknownNameError(
+                    f"KPI '{kpi.id}' cannot be split by '{dim}'",
+                    hint=f"dimensions of {kpi.id}: {valid}",
+                )
+
+    def _select(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
+        """The SELECT for one KPI; adds the CTEs it needs (refs, models) to ``ctes``."""
+        if kpi.refs:
+            return self._select_refs(kpi, dims, ctes)
+        return self._select_model(kpi, dims, ctes)
+
+    def _select_model(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
+        assert kpi.model is not None
+        for name in self.catalog.model_chain(kpi.model):
+            ctes.setdefault(name, self.catalog.model(name).sql)
+        model = self.catalog.model(kpi.model)
+        f = kpi.formula
+        cols = ["p.period_key AS period_key", *(f"m.{d} AS {d}" for d in dims)]
+        if isinstance(f, SimpleFormula):
+            value = render(f.expr, "m")
+            cols += [f"{value} AS value", "CAST(NULL AS DOUBLE) AS numerator", "CAST(NULL AS DOUBLE) AS denominator"]
+        elif isinstance(f, RatioFormula):
+            num, den = render(f.numerator, "m"), render(f.denominator, "m")
+            cols += [
+                f"CAST({num} AS DOUBLE) * {f.scale!r} / NULLIF(CAST({den} AS DOUBLE), 0) AS value",
+                f"{num} AS numerator",
+                f"{den} AS denominator",
+            ]
+        else:  # a derived formula always has refs
+            raise AssertionError("derived KPIs are planned by _select_refs")
+        cols += [f"{render(expr, 'm')} AS c_{name}" for name, expr in kpi.components.items()]
+        if model.uses_periods:
+            on = "m.period_key = p.period_key"
+            if kpi.time_dimension:
+                on += f" AND m.{kpi.time_dimension} BETWEEN p.period_start AND p.period_end"
+        else:
+            on = f"m.{kpi.time_dimension} BETWEEN p.period_start AND p.period_end"
+        join = "JOIN" if dims else "LEFT JOIN"
+        group = ", ".join(["p.period_key", *(f"m.{d}" for d in dims)])
+        return f"SELECT {', '.join(cols)} FROM periods AS p {join} {kpi.model} AS m ON {on} GROUP BY {group}"
+
+    def _select_refs(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
+        refs = kpi.refs
+        for ref in refs:
+            name = f"kpi_{ref}"
+            if name not in ctes:
+                body = self._select(self.catalog.get(ref), dims, ctes)
+                ctes[name] = body
+        ref_sql = {ref: f"kpi_{ref}.value" for ref in refs}
+        if dims:
+            keys = f"keys_{kpi.id}"
+            dim_list = ", ".join(dims)
+            ctes[keys] = " UNION ".join(f"SELECT period_key, {dim_list} FROM kpi_{r}" for r in refs)
+            base = f"{keys} AS k"
+        else:
+            base = "periods AS k"
+        joins = []
+        for ref in refs:
+            cond = [f"kpi_{ref}.period_key = k.period_key"]
+            cond += [f"kpi_{ref}.{d} IS NOT DISTINCT FROM k.{d}" for d in dims]
+            joins.append(f"LEFT JOIN kpi_{ref} ON {' AND '.join(cond)}")
+        cols = ["k.period_key AS period_key", *(f"k.{d} AS {d}" for d in dims)]
+        f = kpi.formula
+        if isinstance(f, RatioFormula):
+            num, den = render(f.numerator, None, ref_sql), render(f.denominator, None, ref_sql)
+            cols += [
+                f"CAST({num} AS DOUBLE) * {f.scale!r} / NULLIF(CAST({den} AS DOUBLE), 0) AS value",
+                f"{num} AS numerator",
+                f"{den} AS denominator",
+            ]
+        elif isinstance(f, DerivedFormula):
+            value = _guard_divisions(render(f.expr, None, ref_sql))
+            cols += [f"{value} AS value", "CAST(NULL AS DOUBLE) AS numerator", "CAST(NULL AS DOUBLE) AS denominator"]
+        else:
+            raise AssertionError("a simple formula has no references")
+        cols += [f"kpi_{ref}.value AS c_{ref}" for ref in refs]
+        return f"SELECT {', '.join(cols)} FROM {base} {' '.join(joins)}"
+
+    def plan(self, kpi_id: str, periods: list[PeriodSpec], dims: list[str], ctx: Context) -> str:
+        """DuckDB SQL computing ``kpi_id`` for every period × segment."""
+        kpi = self.catalog.get(kpi_id)
+        self.check_dimensions(kpi, dims)
+        ctes: dict[str, str] = dict(context_ctes(periods, ctx))
+        body = self._select(kpi, dims, ctes)
+        with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
+        order = ", ".join(["period_key", *dims])
+        return f"WITH {with_sql}\nSELECT * FROM ({body}) AS result ORDER BY {order}"
+
+
+def transpile(sql: str, dialect: str, pretty: bool = False) -> str:
+    """The DuckDB SQL rewritten for ``dialect`` by sqlglot."""
+    if dialect not in DIALECTS:
+        raise UnknownNameError(f"unknown dialect '{dialect}'", hint=f"valid dialects: {', '.join(DIALECTS)}")
+    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=pretty)[0]
+
+
+def fragment_sql(text: str) -> str:
+    """Normalised DuckDB SQL of one fragment (for display)."""
+    return parse_fragment(text).sql(dialect="duckdb")
