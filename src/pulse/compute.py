@@ -190,6 +190,15 @@ class Computer:
         sql = self.sql(kpi_id, periods, dims, as_of, dialect=self.engine.dialect)
         return [{k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()]
 
+    def detail(self, kpi_id: str, period: Period, as_of: date | None = None) -> list[dict[str, Any]]:
+        """The rows behind a KPI's value in ``period`` (accounts, findings, movements)."""
+        kpi = self.catalog.get(kpi_id)
+        spec = PeriodSpec(period.label, period.start, period.end, self.as_of(kpi, period, period, as_of))
+        sql = self.planner.plan_detail(kpi_id, [spec], self.context())
+        if self.engine.dialect != "duckdb":
+            sql = transpile(sql, self.engine.dialect)
+        return [{k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()]
+
     def compute(
         self,
         kpi_id: str,

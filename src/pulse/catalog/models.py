@@ -132,6 +132,8 @@ class KPI(_Strict):
     needs: dict[str, list[str]] = Field(default_factory=dict)
     formula: Formula
     components: dict[str, str] = Field(default_factory=dict)
+    detail: str | None = None
+    detail_time_dimension: str | None = None
     additive: bool = False
     public: bool = True
     activity_only: bool = False

@@ -149,7 +149,20 @@ def rule_unit(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
         yield "docs.why", "say why the KPI matters"
 
 
-RULES: tuple[Rule, ...] = (rule_model, rule_fragments, rule_refs, rule_dimensions, rule_needs, rule_unit)
+def rule_detail(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
+    """A detail model exists and can be placed in a period."""
+    if kpi.detail is None:
+        return
+    if kpi.detail not in catalog.models:
+        guess = did_you_mean(kpi.detail, catalog.models)
+        yield "detail", f"unknown model '{kpi.detail}'" + (f". Did you mean '{guess}'?" if guess else "")
+        return
+    model = catalog.models[kpi.detail]
+    if not model.uses_periods and kpi.detail_time_dimension not in model.columns:
+        yield "detail_time_dimension", f"model '{model.name}' has no period_key, so name a date column of it"
+
+
+RULES: tuple[Rule, ...] = (rule_detail, rule_model, rule_fragments, rule_refs, rule_dimensions, rule_needs, rule_unit)
 
 
 def validate_catalog(catalog: Catalog, raw: dict[str, dict[str, Any]]) -> list[Issue]:

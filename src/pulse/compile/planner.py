@@ -211,6 +211,27 @@ class Planner:
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS result ORDER BY {order}"
 
 
+    def plan_detail(self, kpi_id: str, periods: list[PeriodSpec], ctx: Context) -> str:
+        """DuckDB SQL listing the rows behind a KPI (its ``detail`` model) for each period."""
+        kpi = self.catalog.get(kpi_id)
+        if kpi.detail is None:
+            raise UnknownNameError(f"KPI '{kpi_id}' has no detail listing")
+        ctes: dict[str, str] = dict(context_ctes(periods, ctx))
+        for name in self.catalog.model_chain(kpi.detail):
+            ctes.setdefault(name, self.catalog.model(name).sql)
+        model = self.catalog.model(kpi.detail)
+        if model.uses_periods:
+            body = f"SELECT m.* FROM periods AS p JOIN {model.name} AS m ON m.period_key = p.period_key"
+        else:
+            col = kpi.detail_time_dimension
+            body = (
+                f"SELECT p.period_key AS period_key, m.* FROM periods AS p JOIN {model.name} AS m "
+                f"ON m.{col} BETWEEN p.period_start AND p.period_end"
+            )
+        with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
+        return f"WITH {with_sql}\nSELECT * FROM ({body}) AS detail"
+
+
 def transpile(sql: str, dialect: str, pretty: bool = False) -> str:
     """The DuckDB SQL rewritten for ``dialect`` by sqlglot."""
     if dialect not in DIALECTS:
