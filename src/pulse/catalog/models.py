@@ -168,14 +168,13 @@ class Threshold(_Strict):
     """A KPI's target in a profile. Values are in the KPI's unit (percent as a fraction).
 
     Outside ``healthy`` is amber; past ``red_below``/``red_above`` is red. An omitted
-    threshold means "no target", never zero. Either end of ``healthy`` may be ``None`` for an
-    open range (``[1.10, None]`` = "1.10 or more"). ``period`` is the window the value is judged
-    over when it is not the reporting period: ``month``, ``quarter``, ``year``,
-    ``next_quarter`` or ``rolling-<n>d|m|q`` (e.g. ``rolling-90d``, ``rolling-4q``).
+    threshold means "no target", never zero. ``period`` is the window the value is judged over
+    when it is not the reporting period: ``month``, ``quarter``, ``year``, ``next_quarter`` or
+    ``rolling-<n>d|m|q`` (e.g. ``rolling-90d``, ``rolling-4q``).
     """
 
     target: float | None = None
-    healthy: tuple[float | None, float | None] | None = None
+    healthy: tuple[float, float] | None = None
     red_below: float | None = None
     red_above: float | None = None
     period: str | None = None
@@ -196,16 +195,15 @@ class Variant(_Strict):
 
 
 MAX_CORE = 6
-_STAGE_SEPARATORS = re.compile(r"[\s_\-]+")
 
 
 def normalize_stage(name: str) -> str:
     """Canonical form of a stage name: lowercase words separated by one space.
 
-    ``"Proposal Sent"``, ``"proposal_sent"`` and ``" proposal-sent "`` all become
+    ``"Proposal Sent"``, ``"proposal_sent"`` and ``" proposal  sent "`` all become
     ``"proposal sent"``, so a company's own stage labels match a profile's.
     """
-    return _STAGE_SEPARATORS.sub(" ", name.strip().lower()).strip()
+    return " ".join(name.replace("_", " ").lower().split())
 
 
 class Profile(_Strict):
@@ -216,8 +214,9 @@ class Profile(_Strict):
     ``dashboard`` groups KPIs into the one-page dashboard's sections where a seed prescribes
     them; when empty, KPIs are grouped by their catalog category. ``variant_by`` names the
     company fact that picks one of ``variants`` (``motion``, ``revenue_model`` or
-    ``manufacturing_type``). ``health_score_weights`` weigh the ``health_signals`` columns
-    (``usage``, ``support_tickets``, ``nps``) into a 0-100 customer health score; accounts below
+    ``manufacturing_type``). ``health_score_weights`` weigh the health signals
+    ``usage``, ``tickets`` (``health_signals.support_tickets``) and ``nps`` into a 0-100
+    customer health score; accounts below
     ``health_score_threshold`` need a customer-success intervention.
     """
 

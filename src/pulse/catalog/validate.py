@@ -83,7 +83,7 @@ def rule_refs(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
     """References resolve, have no cycles, and support every dimension the KPI splits by."""
     for ref in kpi.refs:
         if ref not in catalog.kpis:
-            guess = did_you_mean(ref, catalog.kpis)
+            guess = did_you_mean(ref, [k for k in catalog.kpis if k != kpi.id])
             yield "formula", f"unknown KPI reference '{{{ref}}}'" + (f". Did you mean '{guess}'?" if guess else "")
             continue
         missing = [d for d in kpi.dimensions if d not in catalog.kpis[ref].dimensions]

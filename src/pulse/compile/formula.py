@@ -99,7 +99,10 @@ def parse_fragment(text: str) -> exp.Expression:
 def check_fragment(tree: exp.Expression) -> list[str]:
     """Problems with a parsed fragment: constructs that are not portable or not allowed."""
     problems = []
+    inside_filter = {id(n) for f in tree.find_all(exp.Filter) for n in f.walk() if n is not f}
     for node in tree.walk():
+        if id(node) in inside_filter:
+            continue
         if isinstance(node, exp.Filter):
             problems.append("FILTER (WHERE …) is not portable; use COUNT(CASE WHEN … THEN 1 END)")
         elif isinstance(node, exp.Window):
