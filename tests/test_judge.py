@@ -34,7 +34,9 @@ TARGET_ONLY = Threshold(target=0.25)
         (None, COVERAGE, Direction.HIGHER_IS_BETTER, Status.MISSING_DATA),
     ],
 )
-def test_status(value: float | None, threshold: Threshold | None, direction: Direction, status: Status) -> None:
+def test_status(
+    value: float | None, threshold: Threshold | None, direction: Direction, status: Status
+) -> None:
     assert judge(value, threshold, direction) == status
 
 

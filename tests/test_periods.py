@@ -86,7 +86,9 @@ def test_series_is_oldest_first() -> None:
     assert labels == ["2023-12", "2024-01", "2024-02"]
 
 
-@pytest.mark.parametrize("label", ["2024-13", "2024-Q5", "24-Q1", "2024-W54", "2024-03-31..2024-01-01", "soon"])
+@pytest.mark.parametrize(
+    "label", ["2024-13", "2024-Q5", "24-Q1", "2024-W54", "2024-03-31..2024-01-01", "soon"]
+)
 def test_bad_labels_say_what_is_valid(label: str) -> None:
     with pytest.raises(PeriodError) as err:
         parse_period(label)

@@ -69,7 +69,9 @@ class KPIResult:
             "unit": self.kpi.unit.value,
             "status": self.status.value,
             "target": self.target,
-            "threshold": self.threshold.model_dump(exclude_defaults=True) if self.threshold else None,
+            "threshold": self.threshold.model_dump(exclude_defaults=True)
+            if self.threshold
+            else None,
             "trend": self.trend.to_json(),
             "components": self.components,
             "missing": self.missing,
@@ -119,7 +121,11 @@ class Computer:
             for s, p in probabilities.items()
         )
         weights = self.profile.health_score_weights
-        cycle_start = settings.cycle_start if settings.cycle_start != "created_at" else self.profile.cycle_start
+        cycle_start = (
+            settings.cycle_start
+            if settings.cycle_start != "created_at"
+            else self.profile.cycle_start
+        )
         return Context(
             stage_map=stage_map,
             today=self.today,
@@ -141,12 +147,15 @@ class Computer:
                 for table, cols in kpi.needs.items():
                     needed.setdefault(table, set()).update(cols)
             stats: dict[str, dict[str, int]] = {}
-            for table, cols in needed.items():
-                ordered = sorted(cols)
+            for table, wanted in needed.items():
+                ordered = sorted(wanted)
                 select = ", ".join(["COUNT(*)", *(f'COUNT("{c}")' for c in ordered)])
                 row = self.engine.execute(f'SELECT {select} FROM "{table}"').to_pylist()[0]
                 values = list(row.values())
-                stats[table] = {"*": int(values[0]), **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)}}
+                stats[table] = {
+                    "*": int(values[0]),
+                    **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)},
+                }
             self._stats = stats
         return self._stats
 
@@ -167,7 +176,9 @@ class Computer:
         return "; ".join(problems) if problems else None
 
     # -- computing -----------------------------------------------------------------------
-    def as_of(self, kpi: KPI, period: Period, anchor: Period | None = None, as_of: date | None = None) -> date:
+    def as_of(
+        self, kpi: KPI, period: Period, anchor: Period | None = None, as_of: date | None = None
+    ) -> date:
         """The as-of date for ``period``: an explicit date keeps its offset from the anchor period's start."""
         if as_of is not None and anchor is not None:
             return period.start + (as_of - anchor.start)
@@ -177,27 +188,46 @@ class Computer:
             return min(self.today, period.end)
         return period.end
 
-    def sql(self, kpi_id: str, periods: list[Period], dims: list[str], as_of: date | None = None, dialect: str = "duckdb") -> str:
+    def sql(
+        self,
+        kpi_id: str,
+        periods: list[Period],
+        dims: list[str],
+        as_of: date | None = None,
+        dialect: str = "duckdb",
+    ) -> str:
         """The compiled SQL for ``kpi_id`` (what ``--explain`` shows)."""
         kpi = self.catalog.get(kpi_id)
         anchor = periods[-1] if periods else None
-        specs = [PeriodSpec(p.label, p.start, p.end, self.as_of(kpi, p, anchor, as_of)) for p in periods]
+        specs = [
+            PeriodSpec(p.label, p.start, p.end, self.as_of(kpi, p, anchor, as_of)) for p in periods
+        ]
         sql = self.planner.plan(kpi_id, specs, dims, self.context())
         return sql if dialect == "duckdb" else transpile(sql, dialect)
 
-    def rows(self, kpi_id: str, periods: list[Period], dims: list[str], as_of: date | None = None) -> list[dict[str, Any]]:
+    def rows(
+        self, kpi_id: str, periods: list[Period], dims: list[str], as_of: date | None = None
+    ) -> list[dict[str, Any]]:
         """Raw result rows (period_key, dims, value, numerator, denominator, c_*)."""
         sql = self.sql(kpi_id, periods, dims, as_of, dialect=self.engine.dialect)
-        return [{k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()]
+        return [
+            {k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()
+        ]
 
-    def detail(self, kpi_id: str, period: Period, as_of: date | None = None) -> list[dict[str, Any]]:
+    def detail(
+        self, kpi_id: str, period: Period, as_of: date | None = None
+    ) -> list[dict[str, Any]]:
         """The rows behind a KPI's value in ``period`` (accounts, findings, movements)."""
         kpi = self.catalog.get(kpi_id)
-        spec = PeriodSpec(period.label, period.start, period.end, self.as_of(kpi, period, period, as_of))
+        spec = PeriodSpec(
+            period.label, period.start, period.end, self.as_of(kpi, period, period, as_of)
+        )
         sql = self.planner.plan_detail(kpi_id, [spec], self.context())
         if self.engine.dialect != "duckdb":
             sql = transpile(sql, self.engine.dialect)
-        return [{k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()]
+        return [
+            {k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()
+        ]
 
     def compute(
         self,
@@ -221,7 +251,18 @@ class Computer:
         if missing:
             for p in periods[1:]:
                 results.append(
-                    KPIResult(kpi, p, self.as_of(kpi, p, period, as_of), {}, None, Status.MISSING_DATA, threshold, trend(None, None, kpi.direction), {}, missing)
+                    KPIResult(
+                        kpi,
+                        p,
+                        self.as_of(kpi, p, period, as_of),
+                        {},
+                        None,
+                        Status.MISSING_DATA,
+                        threshold,
+                        trend(None, None, kpi.direction),
+                        {},
+                        missing,
+                    )
                 )
             return results
         rows = self.rows(kpi_id, periods, dims, as_of)
@@ -237,10 +278,11 @@ class Computer:
         for index, p in enumerate(periods[1:], start=1):
             prev_label = periods[index - 1].label
             for seg in segments:
-                row = by_key.get((p.label, seg))
-                if row is None and dims:
+                found = by_key.get((p.label, seg))
+                if found is None and dims:
                     continue
-                value = row["value"] if row else None
+                row = found or {}
+                value = row.get("value")
                 prev_row = by_key.get((prev_label, seg))
                 previous = prev_row["value"] if prev_row else None
                 components = {}
@@ -249,7 +291,11 @@ class Computer:
                         components["numerator"] = row["numerator"]
                         components["denominator"] = row["denominator"]
                     components.update({k[2:]: v for k, v in row.items() if k.startswith("c_")})
-                note = None if value is not None else f"no data for {p.label}: nothing in the period to compute {kpi.name.lower()} from"
+                note = (
+                    None
+                    if value is not None
+                    else f"no data for {p.label}: nothing in the period to compute {kpi.name.lower()} from"
+                )
                 results.append(
                     KPIResult(
                         kpi=kpi,
@@ -257,16 +303,24 @@ class Computer:
                         as_of=self.as_of(kpi, p, period, as_of),
                         segment=dict(zip(dims, seg, strict=True)),
                         value=None if value is None else float(value),
-                        status=judge(None if value is None else float(value), threshold, kpi.direction),
+                        status=judge(
+                            None if value is None else float(value), threshold, kpi.direction
+                        ),
                         threshold=threshold,
-                        trend=trend(None if value is None else float(value), None if previous is None else float(previous), kpi.direction),
+                        trend=trend(
+                            None if value is None else float(value),
+                            None if previous is None else float(previous),
+                            kpi.direction,
+                        ),
                         components=components,
                         missing=note,
                     )
                 )
         return results
 
-    def latest(self, kpi_id: str, period: Period, by: list[str] | None = None, as_of: date | None = None) -> list[KPIResult]:
+    def latest(
+        self, kpi_id: str, period: Period, by: list[str] | None = None, as_of: date | None = None
+    ) -> list[KPIResult]:
         """Only the results for ``period`` itself (with trend against the previous period)."""
         return [r for r in self.compute(kpi_id, period, by, as_of) if r.period == period]
 
@@ -278,5 +332,3 @@ def needed_tables() -> dict[str, list[str]]:
         for table, cols in kpi.needs.items():
             out.setdefault(table, set()).update(cols)
     return {t: sorted(c) for t, c in out.items() if t in TABLES}
-
-

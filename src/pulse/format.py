@@ -15,7 +15,11 @@ def format_value(value: float | None, unit: Unit | str, currency: str = "USD") -
     if unit == Unit.CURRENCY:
         symbol = "$" if currency == "USD" else f"{currency} "
         sign = "-" if value < 0 else ""
-        return f"{sign}{symbol}{abs(value):,.0f}" if abs(value) >= 1000 else f"{sign}{symbol}{abs(value):,.2f}"
+        return (
+            f"{sign}{symbol}{abs(value):,.0f}"
+            if abs(value) >= 1000
+            else f"{sign}{symbol}{abs(value):,.2f}"
+        )
     if unit == Unit.CURRENCY_PER_DAY:
         symbol = "$" if currency == "USD" else f"{currency} "
         return f"{symbol}{value:,.2f}/day"

@@ -63,10 +63,18 @@ class Period:
             ]
             start = add_months(self.start, n * months)
             end = add_months(self.start, (n + 1) * months) - timedelta(days=1)
-            return Period(start, end, _label(kind, start, self.fiscal_start_month), kind, self.fiscal_start_month)
+            return Period(
+                start,
+                end,
+                _label(kind, start, self.fiscal_start_month),
+                kind,
+                self.fiscal_start_month,
+            )
         length = timedelta(days=self.days * n)
         start, end = self.start + length, self.end + length
-        return Period(start, end, f"{start.isoformat()}..{end.isoformat()}", "range", self.fiscal_start_month)
+        return Period(
+            start, end, f"{start.isoformat()}..{end.isoformat()}", "range", self.fiscal_start_month
+        )
 
     def series(self, count: int) -> list[Period]:
         """The ``count`` periods ending with this one, oldest first."""
@@ -74,7 +82,11 @@ class Period:
 
     def to_json(self) -> dict[str, str]:
         """Label and ISO dates."""
-        return {"period": self.label, "period_start": self.start.isoformat(), "period_end": self.end.isoformat()}
+        return {
+            "period": self.label,
+            "period_start": self.start.isoformat(),
+            "period_end": self.end.isoformat(),
+        }
 
 
 def add_months(day: date, months: int) -> date:
@@ -127,7 +139,11 @@ def _label(kind: str, start: date, fiscal_start_month: int) -> str:
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     if kind == "year":
         return str(start.year)
-    fy = start.year if fiscal_start_month == 1 else start.year + (1 if start.month >= fiscal_start_month else 0)
+    fy = (
+        start.year
+        if fiscal_start_month == 1
+        else start.year + (1 if start.month >= fiscal_start_month else 0)
+    )
     if kind == "fiscal_year":
         return f"FY{fy}"
     offset = (start.month - fiscal_start_month) % 12
@@ -179,7 +195,9 @@ def parse_period(label: str, as_of: date | None = None, fiscal_start_month: int 
             try:
                 start, end = date.fromisoformat(a), date.fromisoformat(b or "")
             except ValueError as exc:
-                raise PeriodError(f"invalid period '{label}': {exc}", hint=f"valid forms: {VALID_FORMS}") from exc
+                raise PeriodError(
+                    f"invalid period '{label}': {exc}", hint=f"valid forms: {VALID_FORMS}"
+                ) from exc
             if end < start:
                 raise PeriodError(f"invalid period '{label}': the range ends before it starts")
             return Period(start, end, text, "range")
@@ -187,7 +205,11 @@ def parse_period(label: str, as_of: date | None = None, fiscal_start_month: int 
             n, unit = int(a), b
             if n <= 0:
                 raise PeriodError(f"invalid period '{label}': the window must be at least 1")
-            start = anchor - timedelta(days=n - 1) if unit == "d" else add_months(anchor, -n) + timedelta(days=1)
+            start = (
+                anchor - timedelta(days=n - 1)
+                if unit == "d"
+                else add_months(anchor, -n) + timedelta(days=1)
+            )
             return Period(start, anchor, text, "range")
     raise PeriodError(f"invalid period '{label}'", hint=f"valid forms: {VALID_FORMS}")
 
@@ -202,7 +224,9 @@ def _relative(text: str, anchor: date) -> Period | None:
     elif unit == "quarter":
         current = quarter(anchor.year, (anchor.month - 1) // 3 + 1)
     else:
-        current = Period(date(anchor.year, 1, 1), date(anchor.year, 12, 31), str(anchor.year), "year")
+        current = Period(
+            date(anchor.year, 1, 1), date(anchor.year, 12, 31), str(anchor.year), "year"
+        )
     return current.previous() if which == "last" else current
 
 

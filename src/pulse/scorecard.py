@@ -48,12 +48,18 @@ class Scorecard:
             "workspace": self.workspace,
             "profile": self.profile,
             **self.period.to_json(),
-            "sections": {c.value: [line.to_json() for line in lines] for c, lines in self.sections.items()},
+            "sections": {
+                c.value: [line.to_json() for line in lines] for c, lines in self.sections.items()
+            },
         }
 
 
 def build_scorecard(
-    computer: Computer, period: Period, as_of: date | None = None, history: int = 6, kpi_ids: list[str] | None = None
+    computer: Computer,
+    period: Period,
+    as_of: date | None = None,
+    history: int = 6,
+    kpi_ids: list[str] | None = None,
 ) -> Scorecard:
     """Compute the profile's KPIs (core first) for ``period`` with ``history`` earlier periods."""
     profile = computer.profile

@@ -79,7 +79,7 @@ class Table:
         raise unknown(f"column of table '{self.name}'", name, self.column_names)
 
 
-S, I, N, M, D, T, B = (
+S, INT, N, M, D, T, B = (
     ColumnType.STRING,
     ColumnType.INTEGER,
     ColumnType.NUMBER,
@@ -179,7 +179,7 @@ TABLES: dict[str, Table] = {
                 Column("closed_at", D, "Date the deal was won or lost."),
                 Column("is_pilot", B, "Whether the deal is a pilot."),
                 Column("pilot_converted", B, "For a decided pilot: did it become production."),
-                Column("deployments", I, "Installed units or sites the contract covers."),
+                Column("deployments", INT, "Installed units or sites the contract covers."),
                 Column("includes_service", B, "Whether an equipment deal includes a service plan."),
                 Column("pricing_model", S, "retainer, project or outcome (services)."),
             ),
@@ -229,7 +229,12 @@ TABLES: dict[str, Table] = {
                 Column("stream", S, "Revenue stream.", allowed=STREAMS),
                 Column("start_date", D, "First day the line is active.", required=True),
                 Column("end_date", D, "First day the line is no longer active; empty = ongoing."),
-                Column("amount", M, "Amount billed per billing period, net of discounts.", required=True),
+                Column(
+                    "amount",
+                    M,
+                    "Amount billed per billing period, net of discounts.",
+                    required=True,
+                ),
                 Column(
                     "billing_period",
                     S,
@@ -326,7 +331,7 @@ TABLES: dict[str, Table] = {
                 Column("account_id", S, "Account observed."),
                 Column("observed_at", D, "Date of the observation."),
                 Column("usage", N, "Usage measure (e.g. active users, events)."),
-                Column("support_tickets", I, "Support tickets opened."),
+                Column("support_tickets", INT, "Support tickets opened."),
                 Column("nps", N, "NPS answer (-100..100 or 0..10 scaled by the profile)."),
             ),
         ),
@@ -347,7 +352,7 @@ TABLES: dict[str, Table] = {
             (
                 Column("account_id", S, "Account."),
                 Column("observed_at", D, "Date of the observation."),
-                Column("active_devices", I, "Devices active on that date.", required=True),
+                Column("active_devices", INT, "Devices active on that date.", required=True),
             ),
         ),
         Table(
@@ -385,7 +390,9 @@ TABLES: dict[str, Table] = {
             (
                 Column("currency", S, "ISO currency code."),
                 Column("date", D, "Date (or first day of the month) the rate applies from."),
-                Column("rate_to_reporting", N, "Units of reporting currency per unit.", required=True),
+                Column(
+                    "rate_to_reporting", N, "Units of reporting currency per unit.", required=True
+                ),
             ),
         ),
     )

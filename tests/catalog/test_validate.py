@@ -68,17 +68,33 @@ def test_a_good_kpi_loads(dirs: tuple[Path, Path]) -> None:
     write_kpi(dirs[0].parent)
     catalog = load(*dirs)
     assert list(catalog.kpis) == ["test_kpi"]
-    assert catalog.models["tiny"].columns == ("opportunity_id", "amount", "status", "closed_on", "owner_id")
+    assert catalog.models["tiny"].columns == (
+        "opportunity_id",
+        "amount",
+        "status",
+        "closed_on",
+        "owner_id",
+    )
 
 
 def test_unknown_column_with_did_you_mean(dirs: tuple[Path, Path]) -> None:
-    path = write_kpi(dirs[0].parent, formula='  numerator: "SUM(CASE WHEN statuss = \'won\' THEN 1 END)"\n  denominator: "COUNT(*)"')
-    assert problems(dirs) == [f"{path}:15: formula.numerator: unknown column 'statuss' in model 'tiny'. Did you mean 'status'?"]
+    path = write_kpi(
+        dirs[0].parent,
+        formula='  numerator: "SUM(CASE WHEN statuss = \'won\' THEN 1 END)"\n  denominator: "COUNT(*)"',
+    )
+    assert problems(dirs) == [
+        f"{path}:15: formula.numerator: unknown column 'statuss' in model 'tiny'. Did you mean 'status'?"
+    ]
 
 
 def test_filter_where_is_not_portable(dirs: tuple[Path, Path]) -> None:
-    path = write_kpi(dirs[0].parent, formula='  numerator: "COUNT(*) FILTER (WHERE status = \'won\')"\n  denominator: "COUNT(*)"')
-    assert problems(dirs) == [f"{path}:15: formula.numerator: FILTER (WHERE …) is not portable; use COUNT(CASE WHEN … THEN 1 END)"]
+    path = write_kpi(
+        dirs[0].parent,
+        formula='  numerator: "COUNT(*) FILTER (WHERE status = \'won\')"\n  denominator: "COUNT(*)"',
+    )
+    assert problems(dirs) == [
+        f"{path}:15: formula.numerator: FILTER (WHERE …) is not portable; use COUNT(CASE WHEN … THEN 1 END)"
+    ]
 
 
 def test_formula_must_parse(dirs: tuple[Path, Path]) -> None:
@@ -94,17 +110,23 @@ def test_unknown_model_with_did_you_mean(dirs: tuple[Path, Path]) -> None:
 
 def test_unknown_dimension(dirs: tuple[Path, Path]) -> None:
     path = write_kpi(dirs[0].parent, dims="owner")
-    assert problems(dirs) == [f"{path}:10: dimensions: unknown dimension 'owner' in model 'tiny'. Did you mean 'owner_id'?"]
+    assert problems(dirs) == [
+        f"{path}:10: dimensions: unknown dimension 'owner' in model 'tiny'. Did you mean 'owner_id'?"
+    ]
 
 
 def test_needs_names_canonical_columns(dirs: tuple[Path, Path]) -> None:
     path = write_kpi(dirs[0].parent, needs="statuz")
-    assert problems(dirs) == [f"{path}:11: needs: unknown column 'opportunities.statuz'. Did you mean 'status'?"]
+    assert problems(dirs) == [
+        f"{path}:11: needs: unknown column 'opportunities.statuz'. Did you mean 'status'?"
+    ]
 
 
 def test_percent_must_be_a_ratio(dirs: tuple[Path, Path]) -> None:
     path = write_kpi(dirs[0].parent, type="simple", formula='  expr: "AVG(amount)"')
-    assert problems(dirs) == [f"{path}:6: unit: a percent KPI must be a ratio or derived formula (ratios of sums)"]
+    assert problems(dirs) == [
+        f"{path}:6: unit: a percent KPI must be a ratio or derived formula (ratios of sums)"
+    ]
 
 
 def test_docs_why_is_required(dirs: tuple[Path, Path]) -> None:
@@ -125,10 +147,22 @@ def test_id_shape(dirs: tuple[Path, Path]) -> None:
 
 def test_unknown_reference_and_cycle(dirs: tuple[Path, Path]) -> None:
     folder = dirs[0].parent
-    write_kpi(folder, id="a_kpi", unit="ratio", type="derived", formula='  expr: "{b_kpi} * 2"', dims="")
-    write_kpi(folder, id="b_kpi", unit="ratio", type="derived", formula='  expr: "{a_kpi} + {c_kpi}"', dims="")
+    write_kpi(
+        folder, id="a_kpi", unit="ratio", type="derived", formula='  expr: "{b_kpi} * 2"', dims=""
+    )
+    write_kpi(
+        folder,
+        id="b_kpi",
+        unit="ratio",
+        type="derived",
+        formula='  expr: "{a_kpi} + {c_kpi}"',
+        dims="",
+    )
     found = problems(dirs)
-    assert f"{folder / 'kpis' / 'b_kpi.yml'}:13: formula: unknown KPI reference '{{c_kpi}}'. Did you mean 'a_kpi'?" in found
+    assert (
+        f"{folder / 'kpis' / 'b_kpi.yml'}:13: formula: unknown KPI reference '{{c_kpi}}'. Did you mean 'a_kpi'?"
+        in found
+    )
     assert any(p.endswith("formula: references form a cycle") for p in found)
 
 
@@ -148,7 +182,9 @@ def test_model_sql_must_run(dirs: tuple[Path, Path]) -> None:
 
 def test_point_in_time_model_needs_period_key(dirs: tuple[Path, Path]) -> None:
     bad = dirs[1] / "asof.sql"
-    bad.write_text("SELECT o.amount FROM opportunities AS o CROSS JOIN periods AS p", encoding="utf-8")
+    bad.write_text(
+        "SELECT o.amount FROM opportunities AS o CROSS JOIN periods AS p", encoding="utf-8"
+    )
     assert problems(dirs) == [f"{bad}: reads 'periods' so it must output a 'period_key' column"]
 
 

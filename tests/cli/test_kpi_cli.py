@@ -14,7 +14,16 @@ runner = CliRunner()
 
 DATA = {
     "opportunities": {
-        "columns": ["opportunity_id", "owner_id", "amount", "created_at", "close_date", "status", "closed_at", "stage"],
+        "columns": [
+            "opportunity_id",
+            "owner_id",
+            "amount",
+            "created_at",
+            "close_date",
+            "status",
+            "closed_at",
+            "stage",
+        ],
         "rows": [
             ["w1", "r1", 100, "2024-01-01", "2024-04-10", "won", "2024-04-10", "closed won"],
             ["l1", "r2", 100, "2024-01-01", "2024-05-10", "lost", "2024-05-10", "closed lost"],
@@ -28,11 +37,17 @@ DATA = {
 
 def test_compute_json_has_the_documented_fields(home: Path) -> None:
     make_workspace(home, DATA, name="acme")
-    result = runner.invoke(app, ["kpi", "compute", "acme", "win_rate", "--period", "2024-Q2", "--format", "json"])
+    result = runner.invoke(
+        app, ["kpi", "compute", "acme", "win_rate", "--period", "2024-Q2", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
     assert row["kpi"] == "win_rate"
-    assert (row["period"], row["period_start"], row["period_end"]) == ("2024-Q2", "2024-04-01", "2024-06-30")
+    assert (row["period"], row["period_start"], row["period_end"]) == (
+        "2024-Q2",
+        "2024-04-01",
+        "2024-06-30",
+    )
     assert row["segment"] == {}
     assert row["value"] == 0.5
     assert row["unit"] == "percent"
@@ -47,7 +62,21 @@ def test_compute_json_has_the_documented_fields(home: Path) -> None:
 
 def test_compute_by_segment_and_csv(home: Path) -> None:
     make_workspace(home, DATA, name="acme")
-    result = runner.invoke(app, ["kpi", "compute", "acme", "win_rate", "--period", "2024-Q1", "--by", "owner_id", "--format", "csv"])
+    result = runner.invoke(
+        app,
+        [
+            "kpi",
+            "compute",
+            "acme",
+            "win_rate",
+            "--period",
+            "2024-Q1",
+            "--by",
+            "owner_id",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert lines[0] == "kpi,period,period_start,period_end,owner_id,value,unit,status,target,trend"
@@ -63,7 +92,9 @@ def test_unknown_kpi_bad_period_and_bad_dimension_exit_non_zero(home: Path) -> N
     bad_period = runner.invoke(app, ["kpi", "compute", "acme", "win_rate", "--period", "2024-Q9"])
     assert bad_period.exit_code != 0
     assert "invalid period '2024-Q9'" in str(bad_period.exception)
-    bad_dim = runner.invoke(app, ["kpi", "compute", "acme", "win_rate", "--period", "2024-Q2", "--by", "colour"])
+    bad_dim = runner.invoke(
+        app, ["kpi", "compute", "acme", "win_rate", "--period", "2024-Q2", "--by", "colour"]
+    )
     assert bad_dim.exit_code != 0
     assert "KPI 'win_rate' cannot be split by 'colour'" in str(bad_dim.exception)
     assert "owner_id" in (bad_dim.exception.hint or "")  # type: ignore[union-attr]
@@ -71,7 +102,9 @@ def test_unknown_kpi_bad_period_and_bad_dimension_exit_non_zero(home: Path) -> N
 
 def test_missing_data_is_a_status_not_a_zero(home: Path) -> None:
     make_workspace(home, {}, name="empty")
-    result = runner.invoke(app, ["kpi", "compute", "empty", "win_rate", "--period", "2024-Q2", "--format", "json"])
+    result = runner.invoke(
+        app, ["kpi", "compute", "empty", "win_rate", "--period", "2024-Q2", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
     assert row["value"] is None
@@ -83,7 +116,9 @@ def test_show_explain_prints_sql_for_each_dialect() -> None:
     duck = runner.invoke(app, ["kpi", "show", "win_rate", "--explain"])
     assert duck.exit_code == 0, duck.output
     assert "Compiled SQL (duckdb" in duck.output and "SUM(m.is_won)" in duck.output
-    spark = runner.invoke(app, ["kpi", "show", "win_rate", "--explain", "--dialect", "spark", "--format", "json"])
+    spark = runner.invoke(
+        app, ["kpi", "show", "win_rate", "--explain", "--dialect", "spark", "--format", "json"]
+    )
     assert spark.exit_code == 0, spark.output
     payload = json.loads(spark.output)
     assert payload["id"] == "win_rate" and "DATEDIFF" in payload["sql"].upper()

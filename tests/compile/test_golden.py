@@ -27,12 +27,20 @@ def test_golden_sql(kpi_id: str, dialect: str, update_golden: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(sql, encoding="utf-8")
         return
-    assert path.is_file(), f"no golden SQL for {kpi_id} ({dialect}); run pytest tests/compile --update-golden"
-    assert sql == path.read_text(encoding="utf-8"), f"{kpi_id} compiles differently for {dialect}; review and --update-golden"
+    assert path.is_file(), (
+        f"no golden SQL for {kpi_id} ({dialect}); run pytest tests/compile --update-golden"
+    )
+    assert sql == path.read_text(encoding="utf-8"), (
+        f"{kpi_id} compiles differently for {dialect}; review and --update-golden"
+    )
 
 
 def test_no_stale_golden_files() -> None:
-    stale = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and p.name not in KPIS) if GOLDEN.is_dir() else []
+    stale = (
+        sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and p.name not in KPIS)
+        if GOLDEN.is_dir()
+        else []
+    )
     assert not stale, f"golden SQL for KPIs that no longer exist: {stale}"
 
 

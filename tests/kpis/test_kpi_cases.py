@@ -46,7 +46,12 @@ def _close(actual: Any, expected: Any) -> bool:
 @pytest.mark.parametrize("path", case_files(), ids=lambda p: p.stem)
 def test_case(path: Path, tmp_path: Path) -> None:
     case = load_case(path)
-    ws = make_workspace(tmp_path, case.get("data", {}), case.get("profile", "b2b_saas"), settings=case.get("settings"))
+    ws = make_workspace(
+        tmp_path,
+        case.get("data", {}),
+        case.get("profile", "b2b_saas"),
+        settings=case.get("settings"),
+    )
     today = case.get("today")
     comp = computer(ws, today if isinstance(today, date) else None)
     try:
@@ -62,13 +67,23 @@ def test_case(path: Path, tmp_path: Path) -> None:
                 assert key in got, f"{where}: no result; got segments {list(got)}"
                 r = got[key]
                 if "value" in exp:
-                    assert _close(r.value, exp["value"]), f"{where}: value {r.value!r} != {exp['value']!r}"
+                    assert _close(r.value, exp["value"]), (
+                        f"{where}: value {r.value!r} != {exp['value']!r}"
+                    )
                 if "status" in exp:
-                    assert r.status.value == exp["status"], f"{where}: status {r.status.value} != {exp['status']}"
+                    assert r.status.value == exp["status"], (
+                        f"{where}: status {r.status.value} != {exp['status']}"
+                    )
                 for name, value in exp.get("components", {}).items():
-                    assert name in r.components, f"{where}: no component '{name}' in {list(r.components)}"
-                    assert _close(r.components[name], value), f"{where}: component {name} {r.components[name]!r} != {value!r}"
+                    assert name in r.components, (
+                        f"{where}: no component '{name}' in {list(r.components)}"
+                    )
+                    assert _close(r.components[name], value), (
+                        f"{where}: component {name} {r.components[name]!r} != {value!r}"
+                    )
             if check.get("exact_segments"):
-                assert len(got) == len(check["expect"]), f"{path.name}: {kpi_id}: segments {list(got)}"
+                assert len(got) == len(check["expect"]), (
+                    f"{path.name}: {kpi_id}: segments {list(got)}"
+                )
     finally:
         comp.close()

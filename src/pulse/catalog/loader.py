@@ -49,7 +49,11 @@ def read_models(model_dir: Path, issues: list[Issue]) -> dict[str, Model]:
             tree = sqlglot.parse_one(sql, read="duckdb")
         except sqlglot.errors.ParseError as exc:
             err = exc.errors[0] if exc.errors else {}
-            issues.append(Issue(f"SQL does not parse: {err.get('description', exc)}", str(path), err.get("line")))
+            issues.append(
+                Issue(
+                    f"SQL does not parse: {err.get('description', exc)}", str(path), err.get("line")
+                )
+            )
             continue
         cte_names = {c.alias for c in tree.find_all(exp.CTE)}
         names = {t.name for t in tree.find_all(exp.Table)} - cte_names
@@ -58,7 +62,9 @@ def read_models(model_dir: Path, issues: list[Issue]) -> dict[str, Model]:
     for name, (sql, path, names) in raw.items():
         deps = tuple(sorted(n for n in names if n in raw))
         tables = tuple(sorted(n for n in names if n in TABLES))
-        unknown_names = sorted(n for n in names if n not in raw and n not in TABLES and n not in CONTEXT_RELATIONS)
+        unknown_names = sorted(
+            n for n in names if n not in raw and n not in TABLES and n not in CONTEXT_RELATIONS
+        )
         for n in unknown_names:
             issues.append(Issue(f"reads unknown table or model '{n}'", str(path)))
         body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
@@ -87,7 +93,12 @@ def bind_models(models: dict[str, Model], issues: list[Issue]) -> dict[str, Mode
         ready = [m for m in pending.values() if all(d in bound for d in m.models)]
         if not ready:
             for m in pending.values():
-                issues.append(Issue(f"model dependency cycle or broken dependency: {', '.join(m.models)}", str(m.path)))
+                issues.append(
+                    Issue(
+                        f"model dependency cycle or broken dependency: {', '.join(m.models)}",
+                        str(m.path),
+                    )
+                )
             break
         for m in ready:
             del pending[m.name]
@@ -98,13 +109,17 @@ def bind_models(models: dict[str, Model], issues: list[Issue]) -> dict[str, Mode
                 issues.append(Issue(f"SQL does not run: {str(exc).splitlines()[0]}", str(m.path)))
                 continue
             if m.uses_periods and "period_key" not in cols:
-                issues.append(Issue("reads 'periods' so it must output a 'period_key' column", str(m.path)))
+                issues.append(
+                    Issue("reads 'periods' so it must output a 'period_key' column", str(m.path))
+                )
             bound[m.name] = Model(**{**m.__dict__, "columns": cols})
     con.close()
     return bound
 
 
-def read_kpis(kpi_dir: Path, issues: list[Issue]) -> tuple[dict[str, KPI], dict[str, Path], dict[str, dict[str, object]]]:
+def read_kpis(
+    kpi_dir: Path, issues: list[Issue]
+) -> tuple[dict[str, KPI], dict[str, Path], dict[str, dict[str, object]]]:
     """Parse every KPI YAML file (``kpis/<domain>/<id>.yml``)."""
     kpis: dict[str, KPI] = {}
     paths: dict[str, Path] = {}
@@ -123,9 +138,21 @@ def read_kpis(kpi_dir: Path, issues: list[Issue]) -> tuple[dict[str, KPI], dict[
                 issues.append(Issue(f"{loc}: {err['msg']}", str(path), line_of(data, loc)))
             continue
         if kpi.id != path.stem:
-            issues.append(Issue(f"id '{kpi.id}' must equal the file name '{path.stem}'", str(path), line_of(data, "id")))
+            issues.append(
+                Issue(
+                    f"id '{kpi.id}' must equal the file name '{path.stem}'",
+                    str(path),
+                    line_of(data, "id"),
+                )
+            )
         if kpi.id in kpis:
-            issues.append(Issue(f"duplicate KPI id '{kpi.id}' (also in {paths[kpi.id]})", str(path), line_of(data, "id")))
+            issues.append(
+                Issue(
+                    f"duplicate KPI id '{kpi.id}' (also in {paths[kpi.id]})",
+                    str(path),
+                    line_of(data, "id"),
+                )
+            )
             continue
         kpis[kpi.id] = kpi
         paths[kpi.id] = path

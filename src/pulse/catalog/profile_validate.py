@@ -8,7 +8,6 @@ first problem. Messages start with the place in the file (``thresholds.nrr.red_a
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,7 @@ from pulse.catalog.models import (
     Unit,
     normalize_stage,
 )
+from pulse.catalog.registry import load_catalog
 from pulse.catalog.yamlio import line_of, load_yaml
 from pulse.errors import CatalogError, Issue, PulseError, did_you_mean
 
@@ -470,13 +470,6 @@ def check_profile(
     return [i for i in issues if i.level == WARNING]
 
 
-def catalog_kpis() -> dict[str, KPI] | None:
-    """The KPI catalog's KPIs by id, or None while ``pulse.catalog.registry`` does not exist."""
-    try:
-        registry = importlib.import_module("pulse.catalog.registry")
-    except ModuleNotFoundError as exc:
-        if exc.name == "pulse.catalog.registry":
-            return None
-        raise
-    catalog = registry.load_catalog()
-    return dict(catalog.kpis)
+def catalog_kpis() -> dict[str, KPI]:
+    """The KPI catalog's KPIs by id (loaded and validated once per process)."""
+    return dict(load_catalog().kpis)

@@ -35,7 +35,9 @@ def _raw(profile_id: str, paths: dict[str, Path]) -> tuple[dict[str, Any], Path]
     return load_yaml(path), path
 
 
-def parse_profile(data: dict[str, Any], path: Path, parent: dict[str, Any] | None = None) -> Profile:
+def parse_profile(
+    data: dict[str, Any], path: Path, parent: dict[str, Any] | None = None
+) -> Profile:
     """Validate one loaded profile document (merged with its parent) into a Profile."""
     clean = strip_lines(data)
     if parent is not None:

@@ -37,7 +37,10 @@ def rule_model(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
         yield "model", "a simple or ratio KPI must name the model it reads"
     elif kpi.model is not None and kpi.model not in catalog.models:
         guess = did_you_mean(kpi.model, catalog.models)
-        yield "model", f"unknown model '{kpi.model}'" + (f". Did you mean '{guess}'?" if guess else "")
+        yield (
+            "model",
+            f"unknown model '{kpi.model}'" + (f". Did you mean '{guess}'?" if guess else ""),
+        )
 
 
 def rule_fragments(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
@@ -74,8 +77,10 @@ def rule_fragments(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
         for col in columns_of(tree):
             if col not in cols:
                 guess = did_you_mean(col, cols)
-                yield where, f"unknown column '{col}' in model '{kpi.model}'" + (
-                    f". Did you mean '{guess}'?" if guess else ""
+                yield (
+                    where,
+                    f"unknown column '{col}' in model '{kpi.model}'"
+                    + (f". Did you mean '{guess}'?" if guess else ""),
                 )
 
 
@@ -84,7 +89,11 @@ def rule_refs(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
     for ref in kpi.refs:
         if ref not in catalog.kpis:
             guess = did_you_mean(ref, [k for k in catalog.kpis if k != kpi.id])
-            yield "formula", f"unknown KPI reference '{{{ref}}}'" + (f". Did you mean '{guess}'?" if guess else "")
+            yield (
+                "formula",
+                f"unknown KPI reference '{{{ref}}}'"
+                + (f". Did you mean '{guess}'?" if guess else ""),
+            )
             continue
         missing = [d for d in kpi.dimensions if d not in catalog.kpis[ref].dimensions]
         if missing:
@@ -112,14 +121,19 @@ def rule_dimensions(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
         return
     model = catalog.models[kpi.model or ""]
     if kpi.time_dimension is None and not model.uses_periods:
-        yield "time_dimension", f"model '{model.name}' has no period_key, so the KPI needs a time_dimension"
+        yield (
+            "time_dimension",
+            f"model '{model.name}' has no period_key, so the KPI needs a time_dimension",
+        )
     if kpi.time_dimension is not None and kpi.time_dimension not in cols:
         yield "time_dimension", f"unknown column '{kpi.time_dimension}' in model '{model.name}'"
     for dim in kpi.dimensions:
         if dim not in cols:
             guess = did_you_mean(dim, cols)
-            yield "dimensions", f"unknown dimension '{dim}' in model '{model.name}'" + (
-                f". Did you mean '{guess}'?" if guess else ""
+            yield (
+                "dimensions",
+                f"unknown dimension '{dim}' in model '{model.name}'"
+                + (f". Did you mean '{guess}'?" if guess else ""),
             )
 
 
@@ -130,13 +144,20 @@ def rule_needs(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
     for table, columns in kpi.needs.items():
         if table not in TABLES:
             guess = did_you_mean(table, TABLES)
-            yield "needs", f"unknown table '{table}'" + (f". Did you mean '{guess}'?" if guess else "")
+            yield (
+                "needs",
+                f"unknown table '{table}'" + (f". Did you mean '{guess}'?" if guess else ""),
+            )
             continue
         names = TABLES[table].column_names
         for col in columns:
             if col not in names:
                 guess = did_you_mean(col, names)
-                yield "needs", f"unknown column '{table}.{col}'" + (f". Did you mean '{guess}'?" if guess else "")
+                yield (
+                    "needs",
+                    f"unknown column '{table}.{col}'"
+                    + (f". Did you mean '{guess}'?" if guess else ""),
+                )
 
 
 def rule_unit(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
@@ -155,14 +176,28 @@ def rule_detail(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
         return
     if kpi.detail not in catalog.models:
         guess = did_you_mean(kpi.detail, catalog.models)
-        yield "detail", f"unknown model '{kpi.detail}'" + (f". Did you mean '{guess}'?" if guess else "")
+        yield (
+            "detail",
+            f"unknown model '{kpi.detail}'" + (f". Did you mean '{guess}'?" if guess else ""),
+        )
         return
     model = catalog.models[kpi.detail]
     if not model.uses_periods and kpi.detail_time_dimension not in model.columns:
-        yield "detail_time_dimension", f"model '{model.name}' has no period_key, so name a date column of it"
+        yield (
+            "detail_time_dimension",
+            f"model '{model.name}' has no period_key, so name a date column of it",
+        )
 
 
-RULES: tuple[Rule, ...] = (rule_detail, rule_model, rule_fragments, rule_refs, rule_dimensions, rule_needs, rule_unit)
+RULES: tuple[Rule, ...] = (
+    rule_detail,
+    rule_model,
+    rule_fragments,
+    rule_refs,
+    rule_dimensions,
+    rule_needs,
+    rule_unit,
+)
 
 
 def validate_catalog(catalog: Catalog, raw: dict[str, dict[str, Any]]) -> list[Issue]:
@@ -173,5 +208,7 @@ def validate_catalog(catalog: Catalog, raw: dict[str, dict[str, Any]]) -> list[I
         data = raw.get(kpi_id, {})
         for rule in RULES:
             for where, message in rule(kpi, catalog):
-                issues.append(Issue(f"{where}: {message}", str(path) if path else None, line_of(data, where)))
+                issues.append(
+                    Issue(f"{where}: {message}", str(path) if path else None, line_of(data, where))
+                )
     return issues

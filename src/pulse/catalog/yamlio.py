@@ -14,8 +14,10 @@ class LineLoader(yaml.SafeLoader):
     """A SafeLoader that records the line of every mapping key in ``__lines__``."""
 
 
-def _construct_mapping(loader: LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+def _construct_mapping(
+    loader: LineLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[str, Any]:
+    mapping: dict[str, Any] = {str(k): v for k, v in yaml.SafeLoader.construct_mapping(loader, node, deep=deep).items()}
     lines = {}
     for key_node, _ in node.value:
         lines[str(key_node.value)] = key_node.start_mark.line + 1
@@ -23,7 +25,7 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode, deep: bool = 
     return mapping
 
 
-LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def strip_lines(value: Any) -> Any:
@@ -38,7 +40,7 @@ def strip_lines(value: Any) -> Any:
 def load_yaml(path: Path) -> dict[str, Any]:
     """Load one YAML mapping with line numbers, or raise a CatalogError naming the file."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

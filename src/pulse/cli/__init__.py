@@ -31,7 +31,9 @@ def _version(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Pulse: the revenue KPI system a fractional CRO runs a company on."""
@@ -42,7 +44,21 @@ def _register() -> None:
     from pulse.cli import workspace
 
     app.add_typer(workspace.app, name="workspace")
-    for module_name in ("data", "demo", "kpi", "profile", "scorecard", "advise", "pipeline", "forecast", "findings", "report", "serve", "user", "alerts"):
+    for module_name in (
+        "data",
+        "demo",
+        "kpi",
+        "profile",
+        "scorecard",
+        "advise",
+        "pipeline",
+        "forecast",
+        "findings",
+        "report",
+        "serve",
+        "user",
+        "alerts",
+    ):
         try:
             module = __import__(f"pulse.cli.{module_name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -44,7 +44,26 @@ def list_(
     catalog = load_catalog()
     kpis = catalog.by_category(Category(category)) if category else catalog.public()
     if format == "json":
-        typer.echo(json.dumps([k.model_dump(mode="json", include={"id", "name", "category", "owner", "unit", "direction", "description"}) for k in kpis], indent=2))
+        typer.echo(
+            json.dumps(
+                [
+                    k.model_dump(
+                        mode="json",
+                        include={
+                            "id",
+                            "name",
+                            "category",
+                            "owner",
+                            "unit",
+                            "direction",
+                            "description",
+                        },
+                    )
+                    for k in kpis
+                ],
+                indent=2,
+            )
+        )
         return
     table = Table("id", "name", "category", "owner", "unit", box=None)
     for k in kpis:
@@ -69,19 +88,28 @@ def sample_sql(kpi_id: str, dialect: str, profile_id: str = "b2b_saas") -> str:
 
     order = {normalise_stage(s): i + 1 for i, s in enumerate(profile.stages)}
     ctx = Context(
-        stage_map=tuple((normalise_stage(s), p, order.get(normalise_stage(s), 0)) for s, p in profile.stage_probabilities.items()),
+        stage_map=tuple(
+            (normalise_stage(s), p, order.get(normalise_stage(s), 0))
+            for s, p in profile.stage_probabilities.items()
+        ),
         today=date(2024, 7, 1),
     )
     period = parse_period("2024-Q2")
-    sql = Planner(load_catalog()).plan(kpi_id, [PeriodSpec(period.label, period.start, period.end, period.start)], [], ctx)
+    sql = Planner(load_catalog()).plan(
+        kpi_id, [PeriodSpec(period.label, period.start, period.end, period.start)], [], ctx
+    )
     return transpile(sql, dialect, pretty=True)
 
 
 @app.command("show")
 def show(
     kpi_id: Annotated[str, typer.Argument(help="KPI id.")],
-    explain: Annotated[bool, typer.Option("--explain", help="Also print the compiled SQL.")] = False,
-    dialect: Annotated[str, typer.Option(help=f"SQL dialect for --explain: {', '.join(DIALECTS)}.")] = "duckdb",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also print the compiled SQL.")
+    ] = False,
+    dialect: Annotated[
+        str, typer.Option(help=f"SQL dialect for --explain: {', '.join(DIALECTS)}.")
+    ] = "duckdb",
     format: FormatOpt = "table",
 ) -> None:
     """Show a KPI's definition, formula and (with --explain) its compiled SQL."""
@@ -107,7 +135,10 @@ def show(
         ("model", kpi.model or "—"),
         ("time dimension", kpi.time_dimension or "period_key (point in time)"),
         ("dimensions", ", ".join(kpi.dimensions) or "—"),
-        ("needs", "; ".join(f"{t} ({', '.join(c)})" for t, c in kpi.needs.items()) or "its references"),
+        (
+            "needs",
+            "; ".join(f"{t} ({', '.join(c)})" for t, c in kpi.needs.items()) or "its references",
+        ),
         ("why", kpi.docs.why),
         ("conventions", kpi.docs.conventions or "—"),
         ("caveats", kpi.docs.caveats or "—"),
@@ -129,7 +160,20 @@ def results_to_csv(results: list[KPIResult]) -> str:
                 dims.append(d)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["kpi", "period", "period_start", "period_end", *dims, "value", "unit", "status", "target", "trend"])
+    writer.writerow(
+        [
+            "kpi",
+            "period",
+            "period_start",
+            "period_end",
+            *dims,
+            "value",
+            "unit",
+            "status",
+            "target",
+            "trend",
+        ]
+    )
     for r in results:
         writer.writerow([
             r.kpi.id, r.period.label, r.period.start, r.period.end,
@@ -144,11 +188,19 @@ def results_to_csv(results: list[KPIResult]) -> str:
 def compute(
     name: WorkspaceName,
     kpi_ids: Annotated[list[str], typer.Argument(help="One or more KPI ids.")],
-    period: Annotated[str, typer.Option("--period", "-p", help="Period label, e.g. 2024-Q2, 2024-06, FY2025.")],
-    by: Annotated[list[str] | None, typer.Option("--by", help="Split by a dimension (repeatable).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Compute as the data stood on this date.")] = None,
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Period label, e.g. 2024-Q2, 2024-06, FY2025.")
+    ],
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Split by a dimension (repeatable).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Compute as the data stood on this date.")
+    ] = None,
     format: FormatOpt = "table",
-    explain: Annotated[bool, typer.Option("--explain", help="Print the compiled SQL instead.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print the compiled SQL instead.")
+    ] = False,
     home: Home = None,
 ) -> None:
     """Compute KPIs for a workspace, a period and optional segments."""
@@ -160,7 +212,9 @@ def compute(
     try:
         if explain:
             for kpi_id in kpi_ids:
-                typer.echo(f"-- {kpi_id}\n{transpile(computer.sql(kpi_id, [p.previous(), p], list(by or []), as_of_date), 'duckdb', pretty=True)}\n")
+                typer.echo(
+                    f"-- {kpi_id}\n{transpile(computer.sql(kpi_id, [p.previous(), p], list(by or []), as_of_date), 'duckdb', pretty=True)}\n"
+                )
             return
         results: list[KPIResult] = []
         for kpi_id in kpi_ids:
@@ -175,14 +229,74 @@ def compute(
         table = Table("kpi", "period", "segment", "value", "target", "status", "trend", box=None)
         for r in results:
             seg = ", ".join(f"{k}={v}" for k, v in r.segment.items()) or "all"
-            value = format_value(r.value, r.kpi.unit, ws.settings.currency) if r.value is not None else "—"
-            target = format_value(r.target, r.kpi.unit, ws.settings.currency) if r.target is not None else "—"
+            value = (
+                format_value(r.value, r.kpi.unit, ws.settings.currency)
+                if r.value is not None
+                else "—"
+            )
+            target = (
+                format_value(r.target, r.kpi.unit, ws.settings.currency)
+                if r.target is not None
+                else "—"
+            )
             status = f"{r.status.symbol} {r.status.value}"
             table.add_row(r.kpi.id, r.period.label, seg, value, target, status, r.trend.arrow or "")
         Console(width=160).print(table)
         for r in results:
             if r.status.value == "missing_data" and r.missing:
                 Console(width=160).print(f"{r.kpi.id}: missing data — {r.missing}")
+
+
+@app.command("explain")
+def explain(
+    name: WorkspaceName,
+    kpi_id: Annotated[str, typer.Argument(help="KPI id.")],
+    from_: Annotated[str, typer.Option("--from", help="The earlier period.")],
+    to: Annotated[str, typer.Option("--to", help="The later period.")],
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Split by a dimension (rate and mix effects).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="As-of date for the later period.")
+    ] = None,
+    format: FormatOpt = "table",
+    home: Home = None,
+) -> None:
+    """Why did a KPI move? Split its change between two periods into parts that add up."""
+    from pulse.explain import Explainer
+
+    _check_format(format, ("table", "json"))
+    ws = open_workspace(name, home)
+    fiscal = ws.settings.fiscal_year_start_month
+    as_of_date = parse_date(as_of, "as-of date") if as_of else None
+    after = parse_period(to, as_of_date, fiscal)
+    before = parse_period(from_, as_of_date, fiscal)
+    computer = Computer(ws)
+    try:
+        result = Explainer(computer).explain(kpi_id, before, after, list(by or []), as_of_date)
+    finally:
+        computer.close()
+    if format == "json":
+        typer.echo(json.dumps(result.to_json(), indent=2, default=str))
+        return
+    console = Console(width=140)
+    console.print(result.sentence)
+    console.print(f"[dim]method: {result.method}[/dim]")
+    table = Table("part", "contribution", box=None)
+    unit = result.kpi.unit
+    for part in result.parts:
+        shown = (
+            f"{part.contribution * 100:+.2f} pts"
+            if unit.value == "percent"
+            else f"{part.contribution:+,.4f}"
+        )
+        table.add_row(part.name, shown)
+    total = result.change or 0.0
+    table.add_row(
+        "[bold]total change[/bold]",
+        f"{total * 100:+.2f} pts" if unit.value == "percent" else f"{total:+,.4f}",
+    )
+    console.print(table)
 
 
 def register(root: typer.Typer) -> None:

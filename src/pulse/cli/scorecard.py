@@ -24,13 +24,20 @@ def render_markdown(card: Scorecard, currency: str) -> str:
     for category, lines in card.sections.items():
         if not lines:
             continue
-        out += [f"## {category.value.title()}", "", "| KPI | Value | Target | Status | Trend |", "|---|---|---|---|---|"]
+        out += [
+            f"## {category.value.title()}",
+            "",
+            "| KPI | Value | Target | Status | Trend |",
+            "|---|---|---|---|---|",
+        ]
         for line in lines:
             r = line.result
             name = f"**{r.kpi.name}**" if line.core else r.kpi.name
             value = format_value(r.value, r.kpi.unit, currency) if r.value is not None else "—"
             target = format_value(r.target, r.kpi.unit, currency) if r.target is not None else "—"
-            out.append(f"| {name} | {value} | {target} | {r.status.symbol} {r.status.value} | {r.trend.arrow} {r.trend.assessment if r.trend.assessment != 'unknown' else ''} |")
+            out.append(
+                f"| {name} | {value} | {target} | {r.status.symbol} {r.status.value} | {r.trend.arrow} {r.trend.assessment if r.trend.assessment != 'unknown' else ''} |"
+            )
         out.append("")
     missing = [line.result for line in card.lines() if line.result.missing]
     if missing:
@@ -42,8 +49,12 @@ def render_markdown(card: Scorecard, currency: str) -> str:
 
 def scorecard(
     name: WorkspaceName,
-    period: Annotated[str, typer.Option("--period", "-p", help="Period label, e.g. 2024-Q2 or last-quarter.")] = "last-quarter",
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Compute as the data stood on this date.")] = None,
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Period label, e.g. 2024-Q2 or last-quarter.")
+    ] = "last-quarter",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Compute as the data stood on this date.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
     home: Home = None,
 ) -> None:
@@ -66,16 +77,35 @@ def scorecard(
         typer.echo(render_markdown(card, currency))
         return
     console = Console(width=140)
-    console.print(f"[bold]{ws.name}[/bold] — profile {card.profile} — {p.label} ({p.start} to {p.end})")
+    console.print(
+        f"[bold]{ws.name}[/bold] — profile {card.profile} — {p.label} ({p.start} to {p.end})"
+    )
     for category, lines in card.sections.items():
         if not lines:
             continue
-        table = Table("", "KPI", "value", "target", "status", "trend", title=category.value.upper(), title_justify="left", box=None)
+        table = Table(
+            "",
+            "KPI",
+            "value",
+            "target",
+            "status",
+            "trend",
+            title=category.value.upper(),
+            title_justify="left",
+            box=None,
+        )
         for line in lines:
             r = line.result
             value = format_value(r.value, r.kpi.unit, currency) if r.value is not None else "—"
             target = format_value(r.target, r.kpi.unit, currency) if r.target is not None else "—"
-            table.add_row("★" if line.core else "", r.kpi.name, value, target, f"{r.status.symbol} {r.status.value}", f"{r.trend.arrow} {r.trend.assessment}" if r.trend.direction != "unknown" else "")
+            table.add_row(
+                "★" if line.core else "",
+                r.kpi.name,
+                value,
+                target,
+                f"{r.status.symbol} {r.status.value}",
+                f"{r.trend.arrow} {r.trend.assessment}" if r.trend.direction != "unknown" else "",
+            )
         console.print(table)
     for line in card.lines():
         if line.result.missing and line.result.value is None:

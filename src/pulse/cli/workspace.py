@@ -11,7 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from pulse.cli.options import Home, WorkspaceName
-from pulse.workspace.store import create_workspace, delete_workspace, list_workspaces, open_workspace
+from pulse.workspace.store import (
+    create_workspace,
+    delete_workspace,
+    list_workspaces,
+    open_workspace,
+)
 
 app = typer.Typer(help="Create, list, show and delete client workspaces.", no_args_is_help=True)
 
@@ -71,7 +76,10 @@ def show(
             console.print(f"{key:>24}: {value}")
     console.print(f"{'path':>24}: {ws.path}")
     loaded = {t: n for t, n in counts.items() if n}
-    console.print(f"{'tables loaded':>24}: " + (", ".join(f"{t} ({n:,})" for t, n in loaded.items()) or "none"))
+    console.print(
+        f"{'tables loaded':>24}: "
+        + (", ".join(f"{t} ({n:,})" for t, n in loaded.items()) or "none")
+    )
 
 
 @app.command("delete")

@@ -18,7 +18,7 @@ from pulse.errors import FormulaError
 
 REF_PREFIX = "ref_"
 
-AGGREGATES: tuple[type[exp.Expression], ...] = (
+AGGREGATES: tuple[type[exp.Expr], ...] = (
     exp.Sum,
     exp.Count,
     exp.Avg,
@@ -30,7 +30,7 @@ AGGREGATES: tuple[type[exp.Expression], ...] = (
     exp.Stddev,
 )
 
-ALLOWED: tuple[type[exp.Expression], ...] = (
+ALLOWED: tuple[type[exp.Expr], ...] = (
     *AGGREGATES,
     exp.Column,
     exp.Identifier,
@@ -83,7 +83,7 @@ def _ref_column(kpi_id: str) -> str:
     return f"{REF_PREFIX}{kpi_id}"
 
 
-def parse_fragment(text: str) -> exp.Expression:
+def parse_fragment(text: str) -> exp.Expr:
     """Parse a fragment (``{kpi}`` refs become columns ``ref_<kpi>``) or raise FormulaError."""
     source = REF_RE.sub(lambda m: _ref_column(m.group(1)), text)
     try:
@@ -96,7 +96,7 @@ def parse_fragment(text: str) -> exp.Expression:
     return tree
 
 
-def check_fragment(tree: exp.Expression) -> list[str]:
+def check_fragment(tree: exp.Expr) -> list[str]:
     """Problems with a parsed fragment: constructs that are not portable or not allowed."""
     problems = []
     inside_filter = {id(n) for f in tree.find_all(exp.Filter) for n in f.walk() if n is not f}
@@ -110,11 +110,13 @@ def check_fragment(tree: exp.Expression) -> list[str]:
         elif isinstance(node, exp.Select | exp.Subquery):
             problems.append("subqueries are not allowed in a formula; put them in a model")
         elif not isinstance(node, ALLOWED):
-            problems.append(f"'{node.sql(dialect='duckdb')}' ({type(node).__name__}) is not an allowed construct")
+            problems.append(
+                f"'{node.sql(dialect='duckdb')}' ({type(node).__name__}) is not an allowed construct"
+            )
     return sorted(set(problems))
 
 
-def columns_of(tree: exp.Expression) -> list[str]:
+def columns_of(tree: exp.Expr) -> list[str]:
     """Model columns a fragment reads (references excluded)."""
     names = []
     for col in tree.find_all(exp.Column):
@@ -123,7 +125,7 @@ def columns_of(tree: exp.Expression) -> list[str]:
     return names
 
 
-def has_aggregate(tree: exp.Expression) -> bool:
+def has_aggregate(tree: exp.Expr) -> bool:
     """Whether the fragment aggregates rows."""
     return any(isinstance(n, AGGREGATES) for n in tree.walk())
 
@@ -141,7 +143,7 @@ def render(text: str, alias: str | None = None, refs: dict[str, str] | None = No
     tree = parse_fragment(text)
     ref_sql = refs or {}
 
-    def rewrite(node: exp.Expression) -> exp.Expression:
+    def rewrite(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table:
             if node.name.startswith(REF_PREFIX):
                 kpi_id = node.name[len(REF_PREFIX) :]

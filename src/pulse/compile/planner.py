@@ -100,7 +100,7 @@ def context_ctes(periods: list[PeriodSpec], ctx: Context) -> dict[str, str]:
 def _guard_divisions(sql: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
 
-    def guard(node: exp.Expression) -> exp.Expression:
+    def guard(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Div) and not isinstance(node.expression, exp.Nullif):
             return exp.Div(
                 this=node.this,
@@ -142,7 +142,11 @@ class Planner:
         cols = ["p.period_key AS period_key", *(f"m.{d} AS {d}" for d in dims)]
         if isinstance(f, SimpleFormula):
             value = render(f.expr, "m")
-            cols += [f"{value} AS value", "CAST(NULL AS DOUBLE) AS numerator", "CAST(NULL AS DOUBLE) AS denominator"]
+            cols += [
+                f"{value} AS value",
+                "CAST(NULL AS DOUBLE) AS numerator",
+                "CAST(NULL AS DOUBLE) AS denominator",
+            ]
         elif isinstance(f, RatioFormula):
             num, den = render(f.numerator, "m"), render(f.denominator, "m")
             cols += [
@@ -194,7 +198,11 @@ class Planner:
             ]
         elif isinstance(f, DerivedFormula):
             value = _guard_divisions(render(f.expr, None, ref_sql))
-            cols += [f"{value} AS value", "CAST(NULL AS DOUBLE) AS numerator", "CAST(NULL AS DOUBLE) AS denominator"]
+            cols += [
+                f"{value} AS value",
+                "CAST(NULL AS DOUBLE) AS numerator",
+                "CAST(NULL AS DOUBLE) AS denominator",
+            ]
         else:
             raise AssertionError("a simple formula has no references")
         cols += [f"kpi_{ref}.value AS c_{ref}" for ref in refs]
@@ -209,7 +217,6 @@ class Planner:
         with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
         order = ", ".join(["period_key", *dims])
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS result ORDER BY {order}"
-
 
     def plan_detail(self, kpi_id: str, periods: list[PeriodSpec], ctx: Context) -> str:
         """DuckDB SQL listing the rows behind a KPI (its ``detail`` model) for each period."""
@@ -235,7 +242,9 @@ class Planner:
 def transpile(sql: str, dialect: str, pretty: bool = False) -> str:
     """The DuckDB SQL rewritten for ``dialect`` by sqlglot."""
     if dialect not in DIALECTS:
-        raise UnknownNameError(f"unknown dialect '{dialect}'", hint=f"valid dialects: {', '.join(DIALECTS)}")
+        raise UnknownNameError(
+            f"unknown dialect '{dialect}'", hint=f"valid dialects: {', '.join(DIALECTS)}"
+        )
     return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=pretty)[0]
 
 

@@ -14,6 +14,7 @@ from pulse.catalog.models import KPI, Direction, Profile, Threshold, Unit
 from pulse.catalog.profile_validate import catalog_kpis
 from pulse.catalog.profiles import list_profiles
 
+TARGET = "docs/reference/profiles.md"
 OWNER_LABELS = {
     "operations": "Operations",
     "marketing": "Marketing",

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from pulse.workspace.store import Settings, Workspace, create_workspace, list_workspaces, open_workspace
+from pulse.workspace.store import (
+    Settings,
+    Workspace,
+    create_workspace,
+    list_workspaces,
+    open_workspace,
+)
 
 __all__ = ["Settings", "Workspace", "create_workspace", "list_workspaces", "open_workspace"]

@@ -197,7 +197,11 @@ def open_workspace(name: str, home: Path | str | None = None) -> Workspace:
     path = root / name
     settings_path = path / SETTINGS_FILE
     if not settings_path.is_file():
-        names = [p.name for p in root.iterdir() if (p / SETTINGS_FILE).is_file()] if root.is_dir() else []
+        names = (
+            [p.name for p in root.iterdir() if (p / SETTINGS_FILE).is_file()]
+            if root.is_dir()
+            else []
+        )
         guess = did_you_mean(name, names)
         msg = f"no workspace '{name}' in {root}"
         if guess:
