@@ -141,21 +141,23 @@ class Computer:
 
     # -- missing data --------------------------------------------------------------------
     def _table_stats(self) -> dict[str, dict[str, int]]:
+        """Row and non-null counts of every needed column, read from the workspace database.
+
+        The DuckDB file is the source of truth for every engine (Spark reads an export of it), so
+        this never costs a distributed query.
+        """
         if self._stats is None:
             needed: dict[str, set[str]] = {}
             for kpi in self.catalog.kpis.values():
                 for table, cols in kpi.needs.items():
                     needed.setdefault(table, set()).update(cols)
             stats: dict[str, dict[str, int]] = {}
-            for table, wanted in needed.items():
-                ordered = sorted(wanted)
-                select = ", ".join(["COUNT(*)", *(f'COUNT("{c}")' for c in ordered)])
-                row = self.engine.execute(f'SELECT {select} FROM "{table}"').to_pylist()[0]
-                values = list(row.values())
-                stats[table] = {
-                    "*": int(values[0]),
-                    **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)},
-                }
+            with self.workspace.connection(read_only=True) as con:
+                for table, wanted in needed.items():
+                    ordered = sorted(wanted)
+                    select = ", ".join(["COUNT(*)", *(f'COUNT("{c}")' for c in ordered)])
+                    values = con.execute(f'SELECT {select} FROM "{table}"').fetchall()[0]
+                    stats[table] = {"*": int(values[0]), **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)}}
             self._stats = stats
         return self._stats
 

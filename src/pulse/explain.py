@@ -13,7 +13,10 @@ The decomposition follows the KPI's kind:
 - **derived** (e.g. sales velocity = opportunities × deal size × win rate ÷ cycle): the Shapley
   value of each reference — its average marginal effect over every order in which the
   references could change — which always sums to the change;
-- **additive** KPIs (counts, sums) split by segment: each segment's own change.
+- **additive** KPIs (counts, sums) split by segment: each segment's own change;
+- **pipeline coverage** (plain or weighted, without segments): the pipeline-changes lines (new,
+  pulled in, slipped, amount changes, won, lost, removed) each ÷ quota, plus the quota change —
+  see :mod:`pulse.pipeline.coverage`.
 """
 
 from __future__ import annotations
@@ -212,6 +215,8 @@ class Explainer:
         missing = self.computer.missing(kpi_id)
         if missing:
             raise PulseError(f"cannot explain {kpi_id}: missing data — {missing}")
+        if not dims and self.is_coverage(kpi_id):
+            return self._coverage(kpi_id, before, after, as_of)
         total = self._rows(kpi_id, before, after, [], as_of)
         v0 = _value(total[before.label])
         v1 = _value(total[after.label])
@@ -236,6 +241,21 @@ class Explainer:
         explanation = Explanation(kpi, before, after, v0, v1, method, parts, "")
         explanation.sentence = sentence(explanation, self.computer.workspace.settings.currency)
         return explanation
+
+    @staticmethod
+    def is_coverage(kpi_id: str) -> bool:
+        """Whether ``kpi_id`` is a pipeline coverage KPI (explained by pipeline changes)."""
+        from pulse.pipeline.coverage import COVERAGE_KPIS
+
+        return kpi_id in COVERAGE_KPIS
+
+    def _coverage(
+        self, kpi_id: str, before: Period, after: Period, as_of: date | None
+    ) -> Explanation:
+        """Pipeline coverage: the pipeline-changes lines ÷ quota plus the quota change."""
+        from pulse.pipeline.coverage import explain_coverage
+
+        return explain_coverage(self.computer, kpi_id, before, after, as_of)
 
     def _ratio(
         self, total: dict[str, list[dict[str, Any]]], before: Period, after: Period, scale: float

@@ -50,6 +50,7 @@ class Column:
     description: str
     required: bool = False
     allowed: tuple[str, ...] | None = None
+    may_be_empty: bool = False  # a key column whose value may be empty (matched NULL-safely)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,12 @@ class Table:
 
     @property
     def required(self) -> list[str]:
-        """Names of the columns a file must provide (keys are always required)."""
-        return [c.name for c in self.columns if c.required or c.name in self.key]
+        """Names of the columns a file must provide (keys are, unless they may be empty)."""
+        return [
+            c.name
+            for c in self.columns
+            if (c.required or c.name in self.key) and not c.may_be_empty
+        ]
 
     def column(self, name: str) -> Column:
         """Return the column called ``name`` or raise with a did-you-mean."""
@@ -129,7 +134,12 @@ TABLES: dict[str, Table] = {
             ("rep_id", "period_start"),
             "Quota per rep per period; a row without rep_id is the company quota.",
             (
-                Column("rep_id", S, "Rep the quota belongs to; empty for the company quota."),
+                Column(
+                    "rep_id",
+                    S,
+                    "Rep the quota belongs to; empty for the company quota.",
+                    may_be_empty=True,
+                ),
                 Column("period_start", D, "First day of the quota period."),
                 Column("period_end", D, "Last day of the quota period (inclusive).", required=True),
                 Column("amount", M, "Quota amount in the reporting currency.", required=True),
@@ -292,7 +302,7 @@ TABLES: dict[str, Table] = {
                     "sales, marketing or pipeline_generation.",
                     allowed=("sales", "marketing", "pipeline_generation"),
                 ),
-                Column("channel", S, "Channel or cost centre ('' when none)."),
+                Column("channel", S, "Channel or cost centre; empty when none.", may_be_empty=True),
                 Column("period_end", D, "Last day of the spend period.", required=True),
                 Column("amount", M, "Amount spent.", required=True),
             ),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from pulse.engines.spark import SparkEngine, spark_available
 
 from pulse.compute import Computer
 from pulse.tables import get_table
@@ -61,8 +64,19 @@ def make_workspace(
     return ws
 
 
-def computer(ws: Workspace, today: date | None = None) -> Computer:
-    """A Computer with a fixed 'today'."""
+def _engines() -> tuple[str, ...]:
+    if os.environ.get("PULSE_TEST_ENGINES"):
+        return tuple(os.environ["PULSE_TEST_ENGINES"].split(","))
+    return ("duckdb", "spark") if spark_available() else ("duckdb",)
+
+
+ENGINES = _engines()
+
+
+def computer(ws: Workspace, today: date | None = None, engine: str = "duckdb") -> Computer:
+    """A Computer with a fixed 'today' on the named engine (Spark runs in local mode)."""
+    if engine == "spark":
+        return Computer(ws, today=today or date(2024, 12, 31), engine=SparkEngine.for_workspace(ws, "local[2]"))
     return Computer(ws, today=today or date(2024, 12, 31))
 
 

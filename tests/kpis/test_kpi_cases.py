@@ -20,6 +20,13 @@ A case file holds the data (canonical tables), then one or more checks::
           - {segment: {}, status: missing_data}
 
 Values compare to 1e-9 relative; ``value: null`` expects no number.
+
+Every case runs on every engine (DuckDB, and Spark in local mode when pyspark is installed). A
+known engine gap is declared in the case file, with its reason, and is a strict xfail — so a fixed
+gap fails until its marker goes::
+
+    engines:
+      spark: "notimpl: MEDIAN is approximate on Spark"
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from typing import Any
 import pytest
 
 from pulse.periods import parse_period
-from tests.kpis.harness import case_files, computer, load_case, make_workspace
+from tests.kpis.harness import ENGINES, case_files, computer, load_case, make_workspace
 
 
 def _close(actual: Any, expected: Any) -> bool:
@@ -43,8 +50,20 @@ def _close(actual: Any, expected: Any) -> bool:
     return bool(actual == expected)
 
 
-@pytest.mark.parametrize("path", case_files(), ids=lambda p: p.stem)
-def test_case(path: Path, tmp_path: Path) -> None:
+def _params() -> list[Any]:
+    params = []
+    for path in case_files():
+        gaps = load_case(path).get("engines", {})
+        for engine in ENGINES:
+            marks: list[Any] = [pytest.mark.spark] if engine == "spark" else []
+            if engine in gaps:
+                marks.append(pytest.mark.xfail(reason=gaps[engine], strict=True))
+            params.append(pytest.param(path, engine, id=f"{path.stem}-{engine}", marks=marks))
+    return params
+
+
+@pytest.mark.parametrize(("path", "engine"), _params())
+def test_case(path: Path, engine: str, tmp_path: Path) -> None:
     case = load_case(path)
     ws = make_workspace(
         tmp_path,
@@ -53,7 +72,7 @@ def test_case(path: Path, tmp_path: Path) -> None:
         settings=case.get("settings"),
     )
     today = case.get("today")
-    comp = computer(ws, today if isinstance(today, date) else None)
+    comp = computer(ws, today if isinstance(today, date) else None, engine=engine)
     try:
         for check in case["checks"]:
             kpi_id = check.get("kpi", case.get("kpi"))

@@ -214,10 +214,9 @@ class Profile(_Strict):
     ``dashboard`` groups KPIs into the one-page dashboard's sections where a seed prescribes
     them; when empty, KPIs are grouped by their catalog category. ``variant_by`` names the
     company fact that picks one of ``variants`` (``motion``, ``revenue_model`` or
-    ``manufacturing_type``). ``health_score_weights`` weigh the health signals
-    ``usage``, ``tickets`` (``health_signals.support_tickets``) and ``nps`` into a 0-100
-    customer health score; accounts below
-    ``health_score_threshold`` need a customer-success intervention.
+    ``manufacturing_type``). ``health_score_weights`` weigh the health signals ``usage``,
+    ``tickets`` (``health_signals.support_tickets``) and ``nps`` into a 0-100 customer health
+    score; accounts below ``health_score_threshold`` need a customer-success intervention.
     """
 
     id: str

@@ -119,7 +119,7 @@ def show(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if format == "md":
-        typer.echo(render_profile(profile, kpis, level=1), nl=False)
+        typer.echo(render_profile(profile, kpis, level=1, variant=variant), nl=False)
         return
     _print_profile(profile, kpis, variant)
 
@@ -162,7 +162,7 @@ def _print_profile(profile: Profile, kpis: dict[str, KPI], variant: str | None) 
     if notes:
         console.print("\n[bold]notes[/bold]")
         for kpi_id, t in notes:
-            window = f" (over {t.period})" if t.period else ""
+            window = f" (window: {t.period})" if t.period else ""
             console.print(f"  {kpi_id}{window}: {t.note}".rstrip(": "))
     if profile.stages:
         console.print("\n[bold]stages[/bold]")

@@ -190,7 +190,9 @@ class Planner:
         cols = ["k.period_key AS period_key", *(f"k.{d} AS {d}" for d in dims)]
         f = kpi.formula
         if isinstance(f, RatioFormula):
-            num, den = render(f.numerator, None, ref_sql), render(f.denominator, None, ref_sql)
+            # A reference with no rows in a segment sums to nothing: zero in a numerator.
+            zero_sql = {ref: f"COALESCE({sql}, 0)" for ref, sql in ref_sql.items()}
+            num, den = render(f.numerator, None, zero_sql), render(f.denominator, None, ref_sql)
             cols += [
                 f"CAST({num} AS DOUBLE) * {f.scale!r} / NULLIF(CAST({den} AS DOUBLE), 0) AS value",
                 f"{num} AS numerator",

@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from pulse.demo.calendar import Floats, Ints, day_number, is_month_end, month_end, month_number
+from pulse.demo.calendar import Floats, Ints, day_number, is_month_end, month_number, month_start
 from pulse.demo.profiles import Shape
 from pulse.errors import PulseError
 
@@ -76,7 +76,7 @@ class Plan:
     @property
     def window_start(self) -> int:
         """First day of the 30-month data window."""
-        return int(month_end(np.array([self.window_start_month - 1]))[0]) + 1
+        return int(month_start(np.array([self.window_start_month]))[0])
 
     @property
     def window_months(self) -> Ints:

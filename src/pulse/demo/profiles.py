@@ -10,7 +10,7 @@ bills connectivity; generic B2B SaaS is the plain subscription business. Amounts
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from pulse.errors import unknown
@@ -93,9 +93,9 @@ class Shape:
     self_serve: tuple[float, float, float] = (0.0, 0.0, 0.0)
     self_serve_size: float = 2400.0
     self_serve_win: float = 0.55
-    signups: bool = False
+    signups: float = 0.0
     pilot_share: float = 0.0
-    pilot_conversion: float = 0.45
+    pilot_conversion: float = 0.6
     service_attach: float = 0.0
     pricing_models: tuple[tuple[str, float], ...] = ()
     expansion_size: float = 0.5
@@ -128,7 +128,6 @@ class Shape:
     ride_alongs: float = 0.3
     deal_reviews: float = 2.0
     margin_squeeze: str | None = None
-    defaults: dict[str, float] = field(default_factory=dict)
 
     @property
     def product_names(self) -> tuple[str, ...]:
@@ -145,10 +144,10 @@ SHAPES: dict[str, Shape] = {
             id="manufacturing",
             stages=MANUFACTURING_STAGES,
             product_lines=(
-                ProductLine("CNC machining centers", "equipment", "hardware", 0.25, 1.0, 1.0, 0.66),
-                ProductLine("Automation cells", "equipment", "hardware", 0.18, 1.4, 1.15, 0.64),
-                ProductLine("Packaging lines", "equipment", "hardware", 0.15, 1.1, 1.05, 0.67),
-                ProductLine("Retrofits & upgrades", "project", "hardware", 0.12, 0.3, 0.6, 0.6),
+                ProductLine("CNC machining centers", "equipment", "hardware", 0.25, 1.0, 1.0, 0.58),
+                ProductLine("Automation cells", "equipment", "hardware", 0.18, 1.4, 1.15, 0.56),
+                ProductLine("Packaging lines", "equipment", "hardware", 0.15, 1.1, 1.05, 0.6),
+                ProductLine("Retrofits & upgrades", "project", "hardware", 0.12, 0.3, 0.6, 0.55),
                 ProductLine(
                     "Spare parts agreements", "recurring", "spares", 0.18, 0.12, 0.3, 0.58,
                     (("quarter", 0.5), ("month", 0.3), ("year", 0.2)),
@@ -320,7 +319,7 @@ SHAPES: dict[str, Shape] = {
             ),
             self_serve=(0.7, 0.15, 0.0),
             self_serve_size=1_800,
-            signups=True,
+            signups=2.0,
             expansion_size=0.45,
             upsell=0.25,
             downgrade=0.12,
@@ -360,7 +359,7 @@ SHAPES: dict[str, Shape] = {
             teams=("Enterprise", "Industrial", "Channel"),
             opp_source_weights=(0.45, 0.25, 0.3),
             pilot_share=0.35,
-            pilot_conversion=0.45,
+            pilot_conversion=0.6,
             expansion_size=0.5,
             upsell=0.2,
             downgrade=0.1,
@@ -400,7 +399,7 @@ SHAPES: dict[str, Shape] = {
             churn_rate=0.1,
             teams=("Enterprise", "Mid-Market", "Commercial"),
             self_serve=(0.35, 0.05, 0.0),
-            signups=True,
+            signups=0.6,
             implementation=(0.4, 0.15),
             ttfv_days=25,
             payback_months=16,

@@ -100,10 +100,20 @@ def _kpi_table(profile: Profile, ids: list[str], kpis: Mapping[str, KPI] | None)
     return lines
 
 
-def render_profile(profile: Profile, kpis: Mapping[str, KPI] | None = None, level: int = 2) -> str:
-    """One profile as Markdown, headed at ``level`` (2 on the reference page)."""
+def render_profile(
+    profile: Profile,
+    kpis: Mapping[str, KPI] | None = None,
+    level: int = 2,
+    variant: str | None = None,
+) -> str:
+    """One profile as Markdown, headed at ``level`` (2 on the reference page).
+
+    ``variant`` only names, in the heading, a variant already applied with
+    ``Profile.with_variant``.
+    """
     h = "#" * level
-    out = [f"{h} {profile.name} (`{profile.id}`)", ""]
+    applied = f", variant `{variant}`" if variant else ""
+    out = [f"{h} {profile.name} (`{profile.id}`){applied}", ""]
     if profile.description:
         out += [profile.description, ""]
     out += ["Sources: " + "; ".join(profile.sources) + ".", ""]
@@ -118,7 +128,7 @@ def render_profile(profile: Profile, kpis: Mapping[str, KPI] | None = None, leve
     if notes:
         out += [f"{h}# Notes on the targets", ""]
         for kpi_id, t in notes:
-            window = f" (judged over {t.period})" if t.period else ""
+            window = f" (window: {t.period})" if t.period else ""
             text = f": {t.note}" if t.note else ""
             out.append(f"- `{kpi_id}`{window}{text}")
         out.append("")
@@ -146,11 +156,11 @@ def render_profile(profile: Profile, kpis: Mapping[str, KPI] | None = None, leve
     if profile.variants:
         fact = FACT_LABELS.get(profile.variant_by or "", profile.variant_by or "company fact")
         out += [f"{h}# Variants by {fact}", ""]
-        for name, variant in profile.variants.items():
-            out.append(f"- **{name}**: {variant.description}".rstrip())
-            if variant.focus:
-                out.append("  - Focus: " + ", ".join(f"`{k}`" for k in variant.focus))
-            for kpi_id, t in variant.thresholds.items():
+        for name, option in profile.variants.items():
+            out.append(f"- **{name}**: {option.description}".rstrip())
+            if option.focus:
+                out.append("  - Focus: " + ", ".join(f"`{k}`" for k in option.focus))
+            for kpi_id, t in option.thresholds.items():
                 target, healthy, red = threshold_cells(t, (kpis or {}).get(kpi_id))
                 out.append(f"  - `{kpi_id}`: target {target}, healthy {healthy}, red {red}")
         out.append("")

@@ -31,8 +31,13 @@ _EU_DIGITS = r"((?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?|,\d+)"
 
 def _number_pattern(digits: str) -> str:
     return (
-        r"^(\()?\s*([-+])?\s*" + _CUR + r"?\s*([-+])?\s*" + digits
-        + r"\s*" + _CUR_AFTER + r"?\s*(%)?\s*(\))?$"
+        r"^(\()?\s*([-+])?\s*"
+        + _CUR
+        + r"?\s*([-+])?\s*"
+        + digits
+        + r"\s*"
+        + _CUR_AFTER
+        + r"?\s*(%)?\s*(\))?$"
     )
 
 
@@ -62,11 +67,14 @@ def sql_list(values: list[str]) -> str:
     return "[" + ", ".join(sql_str(v) for v in values) + "]"
 
 
+_EDGE_TEST = " OR ".join(f"x LIKE '{c}%' OR x LIKE '%{c}'" for c in " \t\u00a0")
 _DOT_FORMATS = sql_list(["%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"])
 
 _MACROS = {
-    # blank or whitespace-only → NULL, otherwise trimmed
-    "pulse_text": f"(x) AS NULLIF(trim(x, {sql_str(WHITESPACE)}), '')",
+    # blank or whitespace-only → NULL, otherwise trimmed; the LIKE tests skip trim()'s copy
+    # for the usual cell with nothing to trim (a tab or NBSP inside the edges is still trimmed)
+    "pulse_text": f"""(x) AS CASE WHEN {_EDGE_TEST} THEN NULLIF(trim(x, {sql_str(WHITESPACE)}), '')
+        ELSE NULLIF(x, '') END""",
     "pulse_numparts_us": f"(t) AS regexp_extract(t, {sql_str(_number_pattern(_US_DIGITS))}, {_PARTS})",
     "pulse_numparts_eu": f"(t) AS regexp_extract(t, {sql_str(_number_pattern(_EU_DIGITS))}, {_PARTS})",
     # parts → signed DECIMAL (or NULL when the shape is inconsistent); pct says what to do with '%'
@@ -109,7 +117,10 @@ _MACROS = {
         CASE WHEN length(t) = 10 AND substr(t, 5, 1) = '-'
              THEN CAST(try_strptime(t, '%Y-%m-%d') AS DATE) END,
         CAST(pulse_ts_slow(t) AS DATE))""",
-    "pulse_is_day_month": f"(t) AS regexp_full_match(t, {sql_str(DAY_MONTH_PATTERN)})",
+    # day/month dates valid in at least one order wait for the file's order to be decided
+    "pulse_is_day_month": f"""(t) AS regexp_full_match(t, {sql_str(DAY_MONTH_PATTERN)})
+        AND (CAST(regexp_extract(t, '^(\\d{{1,2}})', 1) AS INTEGER) <= 12
+             OR CAST(regexp_extract(t, '^\\d{{1,2}}[/-](\\d{{1,2}})', 1) AS INTEGER) <= 12)""",
     "pulse_bool": """(t) AS CASE lower(t)
         WHEN 'true' THEN true WHEN 't' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true
         WHEN '1' THEN true WHEN 'false' THEN false WHEN 'f' THEN false WHEN 'no' THEN false
@@ -215,11 +226,11 @@ ACCEPTED: dict[ColumnType, tuple[str, ...]] = {
     ColumnType.INTEGER: ("`42`, `-7`, `1,200`, `12.0`", "not `12.5`"),
     ColumnType.NUMBER: (
         "`1234.5`, `1,234.5`, `-3`, `1e3`, `(1,200)` (negative), `75%` (= 0.75)",
-        "`1.234,50` with `decimal: \",\"` in a mapping",
+        '`1.234,50` with `decimal: ","` in a mapping',
     ),
     ColumnType.MONEY: (
         "`1234.50`, `$1,234.50`, `1,234.50 €`, `USD 1,234.50`, `-$5`, `(1,200)` (negative)",
-        "`1.234,50` with `decimal: \",\"` in a mapping; stored as DECIMAL(18,4)",
+        '`1.234,50` with `decimal: ","` in a mapping; stored as DECIMAL(18,4)',
     ),
     ColumnType.DATE: (
         "ISO `2024-03-31` (a time part or offset is allowed and converted to UTC)",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 # Trailing time-zone markers that exports append to timestamp headers: "Created (UTC)".
-_TZ_SUFFIX = re.compile(r"\s*[\(\[]\s*(utc|gmt|z|utc\s*[+-]\s*\d{1,2}(:?\d{2})?)\s*[\)\]]\s*$", re.I)
+_TZ_SUFFIX = re.compile(
+    r"\s*[\(\[]\s*(utc|gmt|z|utc\s*[+-]\s*\d{1,2}(:?\d{2})?)\s*[\)\]]\s*$", re.I
+)
 _CAMEL_1 = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CAMEL_2 = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^\w]+")

@@ -1,0 +1,171 @@
+"""``pulse data import|tables|log``: get files into a workspace and see what is there."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pulse.cli.options import Home, WorkspaceName
+from pulse.errors import PulseError
+from pulse.ingest import ImportResult, import_file
+from pulse.workspace.store import open_workspace
+
+app = typer.Typer(help="Import files and inspect a workspace's data.", no_args_is_help=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+
+
+def reported(func: Callable[P, R]) -> Callable[P, R]:
+    """Print a PulseError as ``error: …`` (issues one per line) and exit with status 1."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except PulseError as exc:
+            typer.echo(f"error: {exc.render()}", err=True)
+            # SystemExit, not typer.Exit: main() runs the app with standalone_mode=False,
+            # where click turns typer.Exit into a return value that main() does not use.
+            raise SystemExit(exc.exit_code) from None
+
+    return wrapper
+
+
+def _check_format(value: str) -> None:
+    if value not in ("table", "json"):
+        raise PulseError(f"unknown format '{value}'", hint="valid formats: table, json")
+
+
+def summary(result: ImportResult) -> str:
+    """One line saying what an import did."""
+    parts = [
+        f"{result.rows_read:,} rows read",
+        f"{result.inserted:,} inserted",
+        f"{result.updated:,} updated (restated)",
+        f"{result.unchanged:,} unchanged",
+    ]
+    if result.removed:
+        parts.append(f"{result.removed:,} removed")
+    if result.skipped:
+        parts.append(f"{result.skipped:,} skipped by the mapping")
+    verb = "replaced" if result.mode == "replace" else "imported"
+    return (
+        f"{verb} {result.table} from {result.file}: {', '.join(parts)}; "
+        f"{result.rows_after:,} rows in {result.table} now"
+    )
+
+
+@app.command("import")
+@reported
+def import_(
+    name: WorkspaceName,
+    table: Annotated[str, typer.Argument(help="Canonical table, e.g. opportunities.")],
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, Parquet, JSON or JSON-lines file.")],
+    mapping: Annotated[
+        str | None,
+        typer.Option("--mapping", "-m", help="Shipped preset name or a mapping YAML file."),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(help="Date format tried first, e.g. %d/%m/%Y or DD/MM/YYYY."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Swap the table whole instead of upserting.")
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (default UTF-8), e.g. latin-1.")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX sheet: a name, or a position (1 = first).")
+    ] = None,
+    home: Home = None,
+) -> None:
+    """Import a file into a canonical table: all rows or none."""
+    ws = open_workspace(name, home)
+    result = import_file(
+        ws,
+        table,
+        file,
+        mapping=mapping,
+        date_format=date_format,
+        replace=replace,
+        encoding=encoding,
+        sheet=sheet,
+        progress=True,
+    )
+    typer.echo(summary(result))
+    for warning in result.warnings:
+        typer.echo(f"note: {warning}")
+    if result.ignored_columns:
+        typer.echo(f"note: columns not imported: {', '.join(result.ignored_columns)}")
+
+
+@app.command("tables")
+@reported
+def tables(name: WorkspaceName, format: FormatOpt = "table", home: Home = None) -> None:
+    """Every canonical table with its row count."""
+    _check_format(format)
+    counts = open_workspace(name, home).table_counts()
+    if format == "json":
+        typer.echo(json.dumps([{"table": t, "rows": n} for t, n in counts.items()], indent=2))
+        return
+    out = Table("table", "rows", box=None)
+    for t, n in counts.items():
+        out.add_row(t, f"{n:,}")
+    Console().print(out)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+@app.command("log")
+@reported
+def log(name: WorkspaceName, format: FormatOpt = "table", home: Home = None) -> None:
+    """Every import into the workspace, oldest first."""
+    _check_format(format)
+    entries = open_workspace(name, home).import_log()
+    if format == "json":
+        rows = [{k: _jsonable(v) for k, v in e.items()} for e in entries]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not entries:
+        typer.echo("no imports yet")
+        return
+    out = Table(
+        "id", "imported at (UTC)", "table", "file", "mode", "read", "inserted", "updated",
+        "unchanged", "rows after", "sha256", "note", box=None,
+    )  # fmt: skip
+    for e in entries:
+        out.add_row(
+            str(e["import_id"]),
+            e["imported_at"].isoformat(sep=" ", timespec="seconds"),
+            e["table_name"],
+            e["file_name"],
+            e["mode"],
+            f"{e['rows_read']:,}",
+            f"{e['rows_inserted']:,}",
+            f"{e['rows_updated']:,}",
+            f"{e['rows_unchanged']:,}",
+            f"{e['rows_after']:,}",
+            e["sha256"][:12],
+            e["note"] or "",
+        )
+    Console(width=200).print(out)
+
+
+def register(root: typer.Typer) -> None:
+    """Attach ``pulse data``."""
+    root.add_typer(app, name="data")

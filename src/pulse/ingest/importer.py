@@ -1,0 +1,381 @@
+"""``import_file`` and ``import_records``: read, map, type, validate and write, all or nothing.
+
+One import is one DuckDB transaction on the workspace database: the stage, the checks, the
+write, the import-log row and the data-version bump commit together or not at all. A refused
+file, an error or a killed process leaves the workspace exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pulse.errors import ImportValidationError, WorkspaceError
+from pulse.ingest.coerce import NumberStyle, install_macros, sql_str
+from pulse.ingest.dates import DAY_FIRST_HINT, MONTH_FIRST_HINT, to_strptime
+from pulse.ingest.load import WriteCounts, log_import, write_rows
+from pulse.ingest.mapping import TableMapping, load_mapping
+from pulse.ingest.plan import Plan, make_plan
+from pulse.ingest.progress import ImportProgress
+from pulse.ingest.readers import Source, detect_kind, open_source
+from pulse.ingest.readers.delimited import translate_csv_error
+from pulse.ingest.readers.records import open_records
+from pulse.ingest.result import ImportRefused, ImportResult
+from pulse.ingest.validate import Validator, quote
+from pulse.tables import Table, get_table
+from pulse.workspace.store import Workspace
+
+Opener = Callable[[duckdb.DuckDBPyConnection, Path], Source]
+
+
+class _FileHash(threading.Thread):
+    """SHA-256 of a file, computed in the background while DuckDB reads it."""
+
+    def __init__(self, path: Path):
+        super().__init__(daemon=True)
+        self.path = path
+        self.digest = ""
+
+    def run(self) -> None:
+        h = hashlib.sha256()
+        with self.path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        self.digest = h.hexdigest()
+
+    def result(self) -> str:
+        self.join()
+        return self.digest
+
+
+def import_file(
+    ws: Workspace,
+    table: str,
+    path: Path,
+    *,
+    mapping: str | Path | None = None,
+    date_format: str | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    progress: bool = False,
+) -> ImportResult:
+    """Import a CSV, XLSX, Parquet, JSON or JSON-lines file into a canonical table.
+
+    ``mapping`` is a preset name or a YAML file; ``date_format`` (strptime, or a pattern such
+    as ``DD/MM/YYYY``) is tried first for date columns; ``replace`` swaps the table whole;
+    ``encoding`` is the text encoding (default UTF-8, with or without BOM); ``sheet`` picks an
+    XLSX sheet by name or 1-based position. Raises :class:`~pulse.ingest.result.ImportRefused`
+    (an ``ImportValidationError``) listing every problem; nothing is written then.
+    """
+    canonical = get_table(table)
+    path = Path(path)
+    if not path.is_file():
+        raise ImportValidationError(f"{path}: no such file")
+    resolved = load_mapping(mapping, canonical) if mapping is not None else None
+    kind = detect_kind(path, resolved.format if resolved else None)
+    hasher = _FileHash(path)
+    hasher.start()
+
+    def opener(con: duckdb.DuckDBPyConnection, temp_dir: Path) -> Source:
+        return open_source(
+            con,
+            path,
+            kind=kind,
+            encoding=encoding,
+            sheet=sheet,
+            records_key=resolved.records if resolved else None,
+            normalizer=resolved.normalizer if resolved else None,
+            temp_dir=temp_dir,
+        )
+
+    return _run(
+        ws, canonical, path.name, resolved, date_format, replace, progress, opener, hasher.result
+    )
+
+
+def import_records(
+    ws: Workspace,
+    table: str,
+    records: pa.Table | list[dict[str, Any]],
+    *,
+    source_name: str,
+    mapping: str | Path | None = None,
+    date_format: str | None = None,
+    replace: bool = False,
+    progress: bool = False,
+) -> ImportResult:
+    """Import already-parsed records (an Arrow table or a list of dicts) like a file.
+
+    Values go through the same mapping, typing and validation as a file's cells; issues name
+    ``source_name`` and the record's position (1 = first record) as the line.
+    """
+    canonical = get_table(table)
+    resolved = load_mapping(mapping, canonical) if mapping is not None else None
+    digest = _records_hash(records)
+
+    def opener(con: duckdb.DuckDBPyConnection, temp_dir: Path) -> Source:
+        return open_records(con, records, source_name)
+
+    return _run(
+        ws, canonical, source_name, resolved, date_format, replace, progress, opener, lambda: digest
+    )
+
+
+def _records_hash(records: pa.Table | list[dict[str, Any]]) -> str:
+    if isinstance(records, list):
+        data = json.dumps(records, sort_keys=True, default=str).encode()
+        return hashlib.sha256(data).hexdigest()
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, records.schema) as writer:
+        writer.write_table(records)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
+
+
+@contextmanager
+def _connection(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        con = ws.connect()
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WorkspaceError(
+                f"workspace '{ws.name}' is in use by another process",
+                hint="stop the other pulse command (e.g. pulse serve) and import again",
+            ) from exc
+        raise
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _check_format(con: duckdb.DuckDBPyConnection, fmt: str, where: str) -> str:
+    strptime = to_strptime(fmt)
+    problem = None
+    if "%" not in strptime:
+        problem = "no date fields"
+    else:
+        try:
+            con.execute("SELECT try_strptime('', ?)", [strptime]).fetchall()
+        except duckdb.Error as exc:
+            problem = str(exc).split(": ", 1)[-1]
+    if problem:
+        raise ImportValidationError(
+            f"invalid {where} '{fmt}': {problem}",
+            hint=f"use a strptime format such as {DAY_FIRST_HINT} or a pattern such as DD/MM/YYYY",
+        )
+    return strptime
+
+
+def _run(
+    ws: Workspace,
+    table: Table,
+    label: str,
+    mapping: TableMapping | None,
+    date_format: str | None,
+    replace: bool,
+    progress: bool,
+    opener: Opener,
+    sha256: Callable[[], str],
+) -> ImportResult:
+    temp_dir = ws.path / ".tmp"
+    with _connection(ws) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar_print = false")  # ours, or none at all
+        con.execute(f"SET temp_directory = {sql_str(str(temp_dir))}")
+        install_macros(con)
+        flag_format = _check_format(con, date_format, "--date-format") if date_format else None
+        file_format = None
+        if mapping and mapping.date_format:
+            file_format = _check_format(con, mapping.date_format, "date_format")
+        source = opener(con, temp_dir)
+        try:
+            plan = make_plan(table, source.headers, mapping, source.label)
+            if plan.issues:
+                raise ImportRefused(
+                    f"{label}: the columns do not fit table '{table.name}'; nothing was imported",
+                    plan.issues,
+                    len(plan.issues),
+                    hint="rename the columns in the file or map them with --mapping "
+                    "(see docs/reference/import-format.md)",
+                )
+            for i, pc in enumerate(plan.columns):
+                if pc.date_format:
+                    fmt = _check_format(con, pc.date_format, f"date_format of {pc.column.name}")
+                    plan.columns[i] = type(pc)(pc.column, pc.text_sql, pc.label, fmt)
+            validator = Validator(
+                table,
+                plan,
+                source,
+                NumberStyle(mapping.decimal if mapping else "."),
+                flag_format or file_format,
+            )
+            with ImportProgress(con, progress) as bar:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    result = _fast(con, bar, table, label, mapping, plan, validator, source, sha256)
+                    if result is None:
+                        con.execute("ROLLBACK")
+                        con.execute("BEGIN TRANSACTION")
+                        result = _staged(
+                            con,
+                            bar,
+                            table,
+                            label,
+                            mapping,
+                            plan,
+                            validator,
+                            source,
+                            replace,
+                            sha256,
+                        )
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            return result
+        finally:
+            source.close()
+
+
+def _fast(
+    con: duckdb.DuckDBPyConnection,
+    bar: ImportProgress,
+    table: Table,
+    label: str,
+    mapping: TableMapping | None,
+    plan: Plan,
+    validator: Validator,
+    source: Source,
+    sha256: Callable[[], str],
+) -> ImportResult | None:
+    """Into an empty table, type and insert in one streaming pass; None means: use the stage.
+
+    Returns None (the caller rolls back) on any bad row, any date whose day/month order the
+    file has not yet shown, a duplicate key or a reading error: the staged path then finds and
+    reports every problem. Memory stays flat: rows stream from the file into the table.
+    """
+    if con.execute(f"SELECT count(*) FROM {quote(table.name)}").fetchall()[0][0]:
+        return None
+    try:
+        with bar.phase(f"importing {label}"):
+            inserted = validator.fast_insert(con)
+            if validator.target_has_duplicates(con):
+                return None
+    except duckdb.Error:
+        return None
+    counts = WriteCounts(inserted, 0, 0, 0, inserted)
+    return _finish(con, table, label, mapping, plan, source, counts, inserted, False, sha256)
+
+
+def _staged(
+    con: duckdb.DuckDBPyConnection,
+    bar: ImportProgress,
+    table: Table,
+    label: str,
+    mapping: TableMapping | None,
+    plan: Plan,
+    validator: Validator,
+    source: Source,
+    replace: bool,
+    sha256: Callable[[], str],
+) -> ImportResult:
+    """Stage, check, report every problem or write (upsert or replace)."""
+    with bar.phase(f"reading {label}"):
+        try:
+            validator.stage(con)
+        except duckdb.Error as exc:
+            translated = translate_csv_error(exc, label) if source.kind == "csv" else None
+            if translated is not None:
+                raise translated from exc
+            raise
+    with bar.phase("checking"):
+        checks = validator.check(con)
+        if not checks.ok:
+            found = validator.issues(con)
+            plural = "s" if found.total != 1 else ""
+            hint = (
+                f"pass --date-format {DAY_FIRST_HINT} (day first) or --date-format "
+                f"{MONTH_FIRST_HINT} (month first)"
+                if found.date_problem
+                else "fix these rows (or map their values with --mapping) and import again"
+            )
+            raise ImportRefused(
+                f"{label}: {found.total} problem{plural} found; nothing was imported",
+                found.issues,
+                found.total,
+                hint=hint,
+            )
+    with bar.phase(f"writing {table.name}"):
+        provided = [pc.column.name for pc in plan.columns]
+        counts = write_rows(con, table, validator.final_select(), provided, replace)
+    return _finish(con, table, label, mapping, plan, source, counts, checks.rows, replace, sha256)
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    label: str,
+    mapping: TableMapping | None,
+    plan: Plan,
+    source: Source,
+    counts: WriteCounts,
+    rows: int,
+    replace: bool,
+    sha256: Callable[[], str],
+) -> ImportResult:
+    """Count rows the mapping skipped, append the import-log row and build the result."""
+    skipped = 0
+    if plan.where_sql:
+        everything = con.execute(f"SELECT count(*) FROM {source.relation(False)}").fetchall()
+        skipped = int(everything[0][0]) - rows
+    mode = "replace" if replace else "upsert"
+    digest = sha256()
+    import_id = log_import(
+        con,
+        table=table.name,
+        file_name=label,
+        sha256=digest,
+        mapping=mapping.name if mapping else None,
+        mode=mode,
+        rows_read=rows + skipped,
+        counts=counts,
+        note=_note(counts, skipped, replace),
+    )
+    return ImportResult(
+        table=table.name,
+        file=label,
+        sha256=digest,
+        rows_read=rows + skipped,
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        rows_after=counts.rows_after,
+        removed=counts.removed,
+        skipped=skipped,
+        mode=mode,
+        mapping=mapping.name if mapping else None,
+        import_id=import_id,
+        warnings=tuple(plan.warnings),
+        ignored_columns=tuple(plan.ignored),
+    )
+
+
+def _note(counts: WriteCounts, skipped: int, replace: bool) -> str | None:
+    parts = []
+    if counts.updated:
+        parts.append(f"{counts.updated} existing row{'s' if counts.updated != 1 else ''} restated")
+    if replace and counts.removed:
+        parts.append(f"{counts.removed} row{'s' if counts.removed != 1 else ''} removed by replace")
+    if skipped:
+        parts.append(f"{skipped} row{'s' if skipped != 1 else ''} skipped by the mapping's where")
+    return "; ".join(parts) or None

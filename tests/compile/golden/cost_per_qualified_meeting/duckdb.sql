@@ -1,0 +1,114 @@
+WITH periods AS (
+  SELECT
+    '2024-Q2' AS period_key,
+    CAST('2024-04-01' AS DATE) AS period_start,
+    CAST('2024-06-30' AS DATE) AS period_end,
+    CAST('2024-04-01' AS DATE) AS as_of
+), stage_map AS (
+  SELECT
+    'qualification' AS stage,
+    CAST(0.1 AS DOUBLE) AS probability,
+    1 AS stage_order
+  UNION ALL
+  SELECT
+    'discovery' AS stage,
+    CAST(0.2 AS DOUBLE) AS probability,
+    2 AS stage_order
+  UNION ALL
+  SELECT
+    'demo' AS stage,
+    CAST(0.35 AS DOUBLE) AS probability,
+    3 AS stage_order
+  UNION ALL
+  SELECT
+    'proposal' AS stage,
+    CAST(0.5 AS DOUBLE) AS probability,
+    4 AS stage_order
+  UNION ALL
+  SELECT
+    'negotiation' AS stage,
+    CAST(0.75 AS DOUBLE) AS probability,
+    5 AS stage_order
+  UNION ALL
+  SELECT
+    'verbal commitment' AS stage,
+    CAST(0.9 AS DOUBLE) AS probability,
+    6 AS stage_order
+), pulse_settings AS (
+  SELECT
+    CAST('2024-07-01' AS DATE) AS today,
+    0 AS cycle_from_first_meeting,
+    CAST(NULL AS INT) AS reactivation_window_months,
+    CAST(50.0 AS DOUBLE) AS health_threshold,
+    CAST(0.5 AS DOUBLE) AS w_usage,
+    CAST(0.25 AS DOUBLE) AS w_tickets,
+    CAST(0.25 AS DOUBLE) AS w_nps
+), spend_periods AS (
+  SELECT
+    p.period_key,
+    s.category,
+    s.channel,
+    s.amount * (
+      DATE_DIFF('DAY', GREATEST(s.period_start, p.period_start), LEAST(s.period_end, p.period_end)) + 1
+    ) / (
+      DATE_DIFF('DAY', s.period_start, s.period_end) + 1
+    ) AS amount
+  FROM periods AS p
+  JOIN spend AS s
+    ON s.period_start <= p.period_end AND s.period_end >= p.period_start
+), kpi_pipeline_generation_spend AS (
+  SELECT
+    p.period_key AS period_key,
+    SUM(CASE WHEN m.category = 'pipeline_generation' THEN m.amount END) AS value,
+    CAST(NULL AS DOUBLE) AS numerator,
+    CAST(NULL AS DOUBLE) AS denominator
+  FROM periods AS p
+  LEFT JOIN spend_periods AS m
+    ON m.period_key = p.period_key
+  GROUP BY
+    p.period_key
+), meeting_facts AS (
+  SELECT
+    m.meeting_id,
+    m.held_at,
+    m.rep_id AS owner_id,
+    m.account_id,
+    m.source,
+    a.segment,
+    a.region,
+    1 AS is_meeting,
+    CASE WHEN m.is_qualified THEN 1 ELSE 0 END AS is_qualified
+  FROM meetings AS m
+  LEFT JOIN accounts AS a
+    ON a.account_id = m.account_id
+), kpi_qualified_meetings AS (
+  SELECT
+    p.period_key AS period_key,
+    SUM(m.is_qualified) AS value,
+    CAST(NULL AS DOUBLE) AS numerator,
+    CAST(NULL AS DOUBLE) AS denominator,
+    SUM(m.is_meeting) AS c_meetings
+  FROM periods AS p
+  LEFT JOIN meeting_facts AS m
+    ON m.held_at BETWEEN p.period_start AND p.period_end
+  GROUP BY
+    p.period_key
+)
+SELECT
+  *
+FROM (
+  SELECT
+    k.period_key AS period_key,
+    CAST(COALESCE(kpi_pipeline_generation_spend.value, 0) AS DOUBLE) * 1.0 / NULLIF(CAST(kpi_qualified_meetings.value AS DOUBLE), 0) AS value,
+    COALESCE(kpi_pipeline_generation_spend.value, 0) AS numerator,
+    kpi_qualified_meetings.value AS denominator,
+    kpi_pipeline_generation_spend.value AS c_pipeline_generation_spend,
+    kpi_qualified_meetings.value AS c_qualified_meetings
+  FROM periods AS k
+  LEFT JOIN kpi_pipeline_generation_spend
+    ON kpi_pipeline_generation_spend.period_key = k.period_key
+  LEFT JOIN kpi_qualified_meetings
+    ON kpi_qualified_meetings.period_key = k.period_key
+) AS result
+ORDER BY
+  period_key
