@@ -157,7 +157,10 @@ class Computer:
                     ordered = sorted(wanted)
                     select = ", ".join(["COUNT(*)", *(f'COUNT("{c}")' for c in ordered)])
                     values = con.execute(f'SELECT {select} FROM "{table}"').fetchall()[0]
-                    stats[table] = {"*": int(values[0]), **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)}}
+                    stats[table] = {
+                        "*": int(values[0]),
+                        **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)},
+                    }
             self._stats = stats
         return self._stats
 

@@ -52,6 +52,7 @@ def _register() -> None:
         "scorecard",
         "advise",
         "pipeline",
+        "revenue",
         "forecast",
         "findings",
         "report",

@@ -16,12 +16,16 @@ class DuckDBEngine:
     name = "duckdb"
     dialect = "duckdb"
 
-    def __init__(self, path: Path | None = None, connection: duckdb.DuckDBPyConnection | None = None):
+    def __init__(
+        self, path: Path | None = None, connection: duckdb.DuckDBPyConnection | None = None
+    ):
         if connection is not None:
             self._con = connection
             self._owned = False
         else:
-            self._con = duckdb.connect(str(path) if path else ":memory:", read_only=path is not None)
+            self._con = duckdb.connect(
+                str(path) if path else ":memory:", read_only=path is not None
+            )
             self._owned = True
 
     @property
@@ -34,7 +38,9 @@ class DuckDBEngine:
         try:
             return self._con.execute(sql).to_arrow_table()
         except duckdb.Error as exc:
-            raise EngineError(f"DuckDB could not run the query: {str(exc).splitlines()[0]}") from exc
+            raise EngineError(
+                f"DuckDB could not run the query: {str(exc).splitlines()[0]}"
+            ) from exc
 
     def close(self) -> None:
         """Close the connection if this engine opened it."""

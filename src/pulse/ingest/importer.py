@@ -7,6 +7,7 @@ file, an error or a killed process leaves the workspace exactly as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -211,7 +212,7 @@ def _run(
             for i, pc in enumerate(plan.columns):
                 if pc.date_format:
                     fmt = _check_format(con, pc.date_format, f"date_format of {pc.column.name}")
-                    plan.columns[i] = type(pc)(pc.column, pc.text_sql, pc.label, fmt)
+                    plan.columns[i] = dataclasses.replace(pc, date_format=fmt)
             validator = Validator(
                 table,
                 plan,

@@ -31,6 +31,7 @@ class PlannedColumn:
     text_sql: str
     label: str
     date_format: str | None = None
+    position: int = 1_000_000  # the source column's position, to report issues in file order
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _plan_auto(plan: Plan, found: _Headers, column: Column, required: bool, file
             plan.issues.append(_missing(column, None, (column.name,), found, file))
         return
     found.used.add(hit)
-    plan.columns.append(PlannedColumn(column, source_id(hit), found.headers[hit]))
+    plan.columns.append(PlannedColumn(column, source_id(hit), found.headers[hit], position=hit))
 
 
 def _plan_rule(
@@ -157,7 +158,9 @@ def _plan_rule(
         if hit is not None:
             found.used.add(hit)
             text = _value_map(source_id(hit), rule)
-            plan.columns.append(PlannedColumn(column, text, found.headers[hit], date_format))
+            plan.columns.append(
+                PlannedColumn(column, text, found.headers[hit], date_format, position=hit)
+            )
             return
     if required:
         plan.issues.append(_missing(column, None, rule.sources, found, file))

@@ -273,7 +273,10 @@ class Validator:
 
         lines = {n for r in raw for n in (r[0], *r[3])}
         physical = self.source.physical_lines(lines)
-        raw.sort(key=lambda r: (physical.get(r[0], r[0]), r[1]))
+        def position(k: int) -> int:
+            return self.cols[k].position if 0 <= k < len(self.cols) else -1
+
+        raw.sort(key=lambda r: (physical.get(r[0], r[0]), position(r[1]), r[1]))
         issues = []
         for line, k, message, extra in raw[:MAX_ISSUES]:
             for n in extra:
