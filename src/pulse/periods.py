@@ -52,6 +52,8 @@ class Period:
 
     def shift(self, n: int) -> Period:
         """The period ``n`` steps later (negative: earlier) of the same kind."""
+        if n == 0:
+            return self  # keeps a label such as ``rolling-90d``
         kind = self.kind
         if kind == "week":
             start = self.start + timedelta(weeks=n)

@@ -30,12 +30,15 @@ def coerce(
     con: duckdb.DuckDBPyConnection,
     kind: ColumnType,
     text: str | None,
-    style: NumberStyle = NumberStyle(),
+    style: NumberStyle | None = None,
     fmt: str | None = None,
     allowed: tuple[str, ...] | None = None,
 ) -> Any:
-    expr = typed_sql(Column("x", kind, "", allowed=allowed), "pulse_text(v)", style, fmt)
-    return con.execute(f"SELECT {expr} FROM (SELECT CAST(? AS VARCHAR) AS v)", [text]).fetchall()[0][0]
+    column = Column("x", kind, "", allowed=allowed)
+    expr = typed_sql(column, "pulse_text(v)", style or NumberStyle(), fmt)
+    return con.execute(f"SELECT {expr} FROM (SELECT CAST(? AS VARCHAR) AS v)", [text]).fetchall()[
+        0
+    ][0]
 
 
 @pytest.mark.parametrize(
@@ -84,7 +87,9 @@ def test_money(con: duckdb.DuckDBPyConnection, text: str | None, expected: Decim
         ("1,234.50", None),
     ],
 )
-def test_money_with_decimal_comma(con: duckdb.DuckDBPyConnection, text: str, expected: Decimal | None) -> None:
+def test_money_with_decimal_comma(
+    con: duckdb.DuckDBPyConnection, text: str, expected: Decimal | None
+) -> None:
     assert coerce(con, C.MONEY, text, NumberStyle(",")) == expected
 
 
@@ -115,7 +120,17 @@ def test_number_with_decimal_comma(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("42", 42), ("-7", -7), ("+3", 3), ("1,200", 1200), ("12.0", 12), ("12.5", None), ("x", None), ("99999999999999999999", None), ("", None)],
+    [
+        ("42", 42),
+        ("-7", -7),
+        ("+3", 3),
+        ("1,200", 1200),
+        ("12.0", 12),
+        ("12.5", None),
+        ("x", None),
+        ("99999999999999999999", None),
+        ("", None),
+    ],
 )
 def test_integer(con: duckdb.DuckDBPyConnection, text: str, expected: int | None) -> None:
     assert coerce(con, C.INTEGER, text) == expected
@@ -190,7 +205,9 @@ def test_explicit_date_format_first_iso_still_accepted(con: duckdb.DuckDBPyConne
     assert coerce(con, C.DATE, "31/03/2024", fmt="%d/%m/%Y") == date(2024, 3, 31)
     assert coerce(con, C.DATE, "2024-03-31", fmt="%d/%m/%Y") == date(2024, 3, 31)
     assert coerce(con, C.DATE, "03/31/2024", fmt="%d/%m/%Y") is None
-    assert coerce(con, C.TIMESTAMP, "3/31/2024 9:05 PM", fmt="%m/%d/%Y %I:%M %p") == datetime(2024, 3, 31, 21, 5)
+    assert coerce(con, C.TIMESTAMP, "3/31/2024 9:05 PM", fmt="%m/%d/%Y %I:%M %p") == datetime(
+        2024, 3, 31, 21, 5
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,9 +223,14 @@ def test_explicit_date_format_first_iso_still_accepted(con: duckdb.DuckDBPyConne
         ("mdy", "02/30/2024", None),
     ],
 )
-def test_pending_day_month_dates(con: duckdb.DuckDBPyConnection, order: str, text: str, expected: date | None) -> None:
+def test_pending_day_month_dates(
+    con: duckdb.DuckDBPyConnection, order: str, text: str, expected: date | None
+) -> None:
     sql = pending_parse_sql(Column("x", C.DATE, ""), "v", order)
-    assert con.execute(f"SELECT {sql} FROM (SELECT CAST(? AS VARCHAR) AS v)", [text]).fetchall()[0][0] == expected
+    assert (
+        con.execute(f"SELECT {sql} FROM (SELECT CAST(? AS VARCHAR) AS v)", [text]).fetchall()[0][0]
+        == expected
+    )
 
 
 def test_enum_values_are_folded(con: duckdb.DuckDBPyConnection) -> None:
@@ -228,9 +250,17 @@ def test_strings_are_trimmed_and_blank_is_missing(con: duckdb.DuckDBPyConnection
 
 @pytest.mark.parametrize(
     ("first", "second", "order", "problem"),
-    [(31, 12, "dmy", None), (12, 31, "mdy", None), (12, 12, None, "ambiguous"), (13, 13, None, "mixed"), (None, None, None, None)],
+    [
+        (31, 12, "dmy", None),
+        (12, 31, "mdy", None),
+        (12, 12, None, "ambiguous"),
+        (13, 13, None, "mixed"),
+        (None, None, None, None),
+    ],
 )
-def test_decide_date_order(first: int | None, second: int | None, order: str | None, problem: str | None) -> None:
+def test_decide_date_order(
+    first: int | None, second: int | None, order: str | None, problem: str | None
+) -> None:
     decided = decide(first, second)
     assert (decided.order, decided.problem) == (order, problem)
 

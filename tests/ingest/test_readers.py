@@ -112,7 +112,9 @@ def test_ragged_row_is_refused_with_its_line(ws: Workspace, write) -> None:
 def test_empty_and_header_only_files(ws: Workspace, write) -> None:
     with pytest.raises(ImportValidationError, match=r"o.csv: the file is empty"):
         import_file(ws, "opportunities", write("o.csv", ""))
-    result = import_file(ws, "opportunities", write("h.csv", "opportunity_id,amount,created_at,status\n"))
+    result = import_file(
+        ws, "opportunities", write("h.csv", "opportunity_id,amount,created_at,status\n")
+    )
     assert (result.rows_read, result.rows_after) == (0, 0)
 
 
@@ -165,7 +167,9 @@ def test_xlsx_sheet_by_name_and_position(ws: Workspace, workbook: Path, write) -
 def test_xlsx_first_sheet_by_default_and_line_numbers(ws: Workspace, workbook: Path, write) -> None:
     with pytest.raises(ImportValidationError) as excinfo:
         import_file(ws, "opportunities", workbook)
-    assert "deals.xlsx:1:opportunity_id: missing required column 'opportunity_id'" in refused(excinfo)
+    assert "deals.xlsx:1:opportunity_id: missing required column 'opportunity_id'" in refused(
+        excinfo
+    )
     wb = Workbook()
     sheet = wb.active
     sheet.append(["opportunity_id", "amount", "created_at", "status"])
@@ -202,14 +206,24 @@ def test_parquet_typed_columns(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "o.parquet"
     pq.write_table(table, path)
     import_file(ws, "opportunities", path)
-    assert rows(ws, "SELECT opportunity_id, amount, created_at, is_pilot, deployments FROM opportunities ORDER BY 1") == [
+    assert rows(
+        ws,
+        "SELECT opportunity_id, amount, created_at, is_pilot, deployments FROM opportunities ORDER BY 1",
+    ) == [
         ("A", Decimal("10.5000"), date(2024, 1, 31), True, 3),
         ("B", Decimal("-3.0000"), date(2024, 2, 29), None, None),
     ]
 
 
 def test_parquet_lines_are_record_positions(ws: Workspace, tmp_path: Path) -> None:
-    table = pa.table({"opportunity_id": ["A", "B"], "amount": ["1", "x"], "created_at": ["2024-01-01"] * 2, "status": ["open"] * 2})
+    table = pa.table(
+        {
+            "opportunity_id": ["A", "B"],
+            "amount": ["1", "x"],
+            "created_at": ["2024-01-01"] * 2,
+            "status": ["open"] * 2,
+        }
+    )
     path = tmp_path / "o.parquet"
     pq.write_table(table, path)
     with pytest.raises(ImportValidationError) as excinfo:
@@ -220,14 +234,28 @@ def test_parquet_lines_are_record_positions(ws: Workspace, tmp_path: Path) -> No
 # -- JSON ----------------------------------------------------------------------------------------
 
 RECORDS = [
-    {"opportunity_id": "A", "amount": 100, "created_at": "2024-01-31", "status": "open", "is_pilot": True},
-    {"opportunity_id": "B", "amount": 2.5, "created_at": 1706659200, "status": "won", "is_pilot": False},
+    {
+        "opportunity_id": "A",
+        "amount": 100,
+        "created_at": "2024-01-31",
+        "status": "open",
+        "is_pilot": True,
+    },
+    {
+        "opportunity_id": "B",
+        "amount": 2.5,
+        "created_at": 1706659200,
+        "status": "won",
+        "is_pilot": False,
+    },
 ]
 STORED = [
     ("A", Decimal("100.0000"), date(2024, 1, 31), "open", True),
     ("B", Decimal("2.5000"), date(2024, 1, 31), "won", False),
 ]
-JSON_SQL = "SELECT opportunity_id, amount, created_at, status, is_pilot FROM opportunities ORDER BY 1"
+JSON_SQL = (
+    "SELECT opportunity_id, amount, created_at, status, is_pilot FROM opportunities ORDER BY 1"
+)
 
 
 def test_json_array(ws: Workspace, write) -> None:
@@ -236,7 +264,9 @@ def test_json_array(ws: Workspace, write) -> None:
 
 
 def test_json_object_with_a_data_list(ws: Workspace, write) -> None:
-    import_file(ws, "opportunities", write("o.json", json.dumps({"object": "list", "data": RECORDS})))
+    import_file(
+        ws, "opportunities", write("o.json", json.dumps({"object": "list", "data": RECORDS}))
+    )
     assert rows(ws, JSON_SQL) == STORED
 
 
@@ -253,7 +283,9 @@ def test_json_records_key_from_a_mapping(ws: Workspace, write) -> None:
 
 
 def test_json_nested_objects_are_flattened(ws: Workspace, write) -> None:
-    doc = [{"id": "A", "deal": {"amount": 5, "created": "2024-01-31"}, "status": "open", "tags": ["x"]}]
+    doc = [
+        {"id": "A", "deal": {"amount": 5, "created": "2024-01-31"}, "status": "open", "tags": ["x"]}
+    ]
     mapping = write(
         "m.yml",
         "columns:\n  opportunity_id: id\n  amount: deal.amount\n  created_at: deal_created\n",
@@ -281,7 +313,9 @@ def test_invalid_json(ws: Workspace, write) -> None:
     assert refused(excinfo) == ["o.json:2:column 8: Expecting value"]
     with pytest.raises(ImportValidationError) as excinfo:
         import_file(ws, "opportunities", write("o.jsonl", '{"a": 1}\nnot json\n'))
-    assert refused(excinfo) == ["o.jsonl:2: expected a JSON object, got invalid JSON (Expecting value)"]
+    assert refused(excinfo) == [
+        "o.jsonl:2: expected a JSON object, got invalid JSON (Expecting value)"
+    ]
 
 
 # -- already-parsed records ----------------------------------------------------------------------

@@ -25,13 +25,16 @@ def messages(error: ImportValidationError) -> list[str]:
 
 
 def test_every_bad_row_is_reported(ws: Workspace, write) -> None:
-    data = HEADER + (
-        "A,100,2024-01-31,open,2024-03-31,yes,assisted,3\n"  # line 2: fine
-        "B,abc,31/31/2024,open,,maybe,assisted,1.5\n"  # line 3: amount, created_at, is_pilot, deployments
-        "C,5,2024-01-31,Won,,,self serve,\n"  # line 4: fine (enum values folded)
-        "D,5,2024-01-31,closed,,,online,\n"  # line 5: status, motion
-        "E,,2024-01-31,open,,,,\n"  # line 6: amount required
-        "F,  ,,open,,,,\n"  # line 7: amount, created_at required
+    data = (
+        HEADER
+        + (
+            "A,100,2024-01-31,open,2024-03-31,yes,assisted,3\n"  # line 2: fine
+            "B,abc,31/31/2024,open,,maybe,assisted,1.5\n"  # line 3: amount, created_at, is_pilot, deployments
+            "C,5,2024-01-31,Won,,,self serve,\n"  # line 4: fine (enum values folded)
+            "D,5,2024-01-31,closed,,,online,\n"  # line 5: status, motion
+            "E,,2024-01-31,open,,,,\n"  # line 6: amount required
+            "F,  ,,open,,,,\n"  # line 7: amount, created_at required
+        )
     )
     error = refuse(ws, write("o.csv", data))
     assert error.message == "o.csv: 9 problems found; nothing was imported"
@@ -65,7 +68,9 @@ def test_timestamp_and_number_messages(ws: Workspace, write) -> None:
 
 def test_missing_required_columns_with_did_you_mean(ws: Workspace, write) -> None:
     error = refuse(ws, write("o.csv", "Opportunity ID,Amnt,Created Date,Stage\nA,1,2024-01-01,x\n"))
-    assert error.message == "o.csv: the columns do not fit table 'opportunities'; nothing was imported"
+    assert (
+        error.message == "o.csv: the columns do not fit table 'opportunities'; nothing was imported"
+    )
     assert messages(error) == [
         "o.csv:1:amount: missing required column 'amount'. Did you mean 'Amnt'?",
         "o.csv:1:created_at: missing required column 'created_at'. Did you mean 'Created Date'?",
@@ -77,23 +82,32 @@ def test_missing_required_columns_with_did_you_mean(ws: Workspace, write) -> Non
 def test_headers_are_normalised(ws: Workspace, write) -> None:
     data = " Opportunity ID ,AMOUNT,CreatedAt,Status (UTC),Close Date\nA,1,2024-01-01,open,2024-02-01\n"
     import_file(ws, "opportunities", write("o.csv", data))
-    assert rows(ws, "SELECT opportunity_id, close_date::VARCHAR FROM opportunities") == [("A", "2024-02-01")]
+    assert rows(ws, "SELECT opportunity_id, close_date::VARCHAR FROM opportunities") == [
+        ("A", "2024-02-01")
+    ]
 
 
 def test_ambiguous_headers_are_refused(ws: Workspace, write) -> None:
-    error = refuse(ws, write("o.csv", "opportunity_id,Amount,AMOUNT,created_at,status\nA,1,1,2024-01-01,open\n"))
+    error = refuse(
+        ws,
+        write("o.csv", "opportunity_id,Amount,AMOUNT,created_at,status\nA,1,1,2024-01-01,open\n"),
+    )
     assert messages(error) == [
         "o.csv:1:amount: columns 'Amount' and 'AMOUNT' both match 'amount'; rename one or map it"
     ]
 
 
 def test_duplicate_keys(ws: Workspace, write) -> None:
-    data = HEADER.split(",is_pilot")[0] + "\n" + (
-        "A,1,2024-01-01,open,\n"  # 2
-        "B,1,2024-01-01,open,\n"  # 3
-        "A,2,2024-01-01,open,\n"  # 4
-        "A,3,2024-01-01,open,\n"  # 5
-        "B,1,2024-01-01,open,\n"  # 6
+    data = (
+        HEADER.split(",is_pilot")[0]
+        + "\n"
+        + (
+            "A,1,2024-01-01,open,\n"  # 2
+            "B,1,2024-01-01,open,\n"  # 3
+            "A,2,2024-01-01,open,\n"  # 4
+            "A,3,2024-01-01,open,\n"  # 5
+            "B,1,2024-01-01,open,\n"  # 6
+        )
     )
     error = refuse(ws, write("o.csv", data))
     assert messages(error) == [
@@ -143,7 +157,9 @@ def test_first_fifty_are_shown_and_the_rest_counted(ws: Workspace, write) -> Non
 
 
 def test_unknown_table(ws: Workspace, write) -> None:
-    with pytest.raises(UnknownNameError, match=r"unknown table 'opportunity'. Did you mean 'opportunities'\?"):
+    with pytest.raises(
+        UnknownNameError, match=r"unknown table 'opportunity'. Did you mean 'opportunities'\?"
+    ):
         import_file(ws, "opportunity", write("o.csv", "a\n1\n"))
 
 

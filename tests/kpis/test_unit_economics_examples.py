@@ -5,8 +5,9 @@
   360,000) → magic number 0.9 (ARR is already annual: no second ×4).
 
 Each example is built from canonical rows (spend, subscriptions, invoices) in a DuckDB workspace
-and computed by :class:`pulse.compute.Computer`, so the models, the helpers and the formulas
-are all exercised.
+and computed by :class:`pulse.compute.Computer` on every engine under test (DuckDB, and Spark in
+local mode when pyspark is installed), so the models, the helpers and the formulas are all
+exercised.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from pathlib import Path
 import pytest
 
 from pulse.periods import parse_period
-from tests.kpis.harness import computer, make_workspace
+from tests.kpis.harness import ENGINES, computer, make_workspace
 
 Q2 = parse_period("2024-Q2")
+ENGINE_PARAMS = [
+    pytest.param(e, id=e, marks=[pytest.mark.spark] if e == "spark" else []) for e in ENGINES
+]
 
 
-def test_cac_payback_published_example(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINE_PARAMS)
+def test_cac_payback_published_example(tmp_path: Path, engine: str) -> None:
     # Two new customers in Q2 at 50 a month each (ARPU 50) for 400 of Q2 spend (CAC 200);
     # Q2 invoices: revenue 1,000, direct cost 250 → gross margin 75%.
     tables = {
@@ -48,7 +53,7 @@ def test_cac_payback_published_example(tmp_path: Path) -> None:
         },
     }
     ws = make_workspace(tmp_path, tables)
-    comp = computer(ws)
+    comp = computer(ws, engine=engine)
     try:
         [cac] = comp.latest("cac", Q2)
         assert cac.value == 200.0
@@ -69,7 +74,8 @@ def test_cac_payback_published_example(tmp_path: Path) -> None:
         comp.close()
 
 
-def test_magic_number_published_example(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ENGINE_PARAMS)
+def test_magic_number_published_example(tmp_path: Path, engine: str) -> None:
     # Q1 spend 250,000 sales + 150,000 marketing = 400,000; Q2 spend must not count.
     # Q2: three customers start at 10,000 MRR each → net new MRR 30,000 = net new ARR 360,000.
     tables = {
@@ -91,7 +97,7 @@ def test_magic_number_published_example(tmp_path: Path) -> None:
         },
     }
     ws = make_workspace(tmp_path, tables)
-    comp = computer(ws)
+    comp = computer(ws, engine=engine)
     try:
         [net_new_mrr] = comp.latest("net_new_mrr", Q2)
         assert net_new_mrr.value == 30000.0

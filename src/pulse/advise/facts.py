@@ -15,7 +15,6 @@ from typing import TypeVar
 
 from pulse.errors import PulseError
 
-
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -202,6 +201,8 @@ class Engagement:
             ("--benefits-load", self.benefits_load),
         ):
             _non_negative(value, option)
+        if self.vp_monthly is not None and self.vp_monthly == 0:
+            raise AdviceError("--vp-monthly: a VP of Sales' salary cannot be 0")
         if self.days_per_month is not None and self.days_per_month > 31:
             raise AdviceError(
                 f"--days-per-month: {self.days_per_month} is more days than a month has"

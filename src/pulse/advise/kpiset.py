@@ -16,6 +16,7 @@ from pulse.advise.facts import AdviceError, CompanyFacts
 from pulse.advise.seedrules import MAX_ANNUAL_CHURN
 from pulse.advise.wording import (
     FACT_LABELS,
+    goal_text,
     healthy_text,
     owner_label,
     red_text,
@@ -73,6 +74,11 @@ class KpiLine:
     threshold: dict[str, Any] | None
     note: str = ""
 
+    @property
+    def goal(self) -> str:
+        """Target with its healthy range: ``3× (healthy 3×–5×)``; empty without either."""
+        return goal_text(self.target, self.healthy)
+
 
 @dataclass(frozen=True)
 class NotOwned:
@@ -100,7 +106,8 @@ class KpiSet:
     not_owned: tuple[NotOwned, ...]
     notes: tuple[str, ...]
     sources: tuple[str, ...]
-    profile: Profile = field(repr=False, compare=False)
+    dashboard: tuple[tuple[str, tuple[str, ...]], ...]
+    profile: Profile = field(repr=False, compare=False, metadata={"serialize": False})
 
     @property
     def lines(self) -> tuple[KpiLine, ...]:
@@ -129,6 +136,9 @@ def kpi_line(profile: Profile, kpi_id: str, kpis: Mapping[str, KPI]) -> KpiLine:
     label = owner_label(owner)
     if owner != "cro":
         label = f"{label} (shared; the CRO tracks it)"
+    why_here = threshold.note if threshold is not None else ""
+    if kpi_id == "sales_cycle_days" and profile.cycle_start == "first_meeting_at":
+        why_here = f"{why_here} Counted from the first meeting to the signature.".strip()
     raw = None
     if threshold is not None:
         raw = threshold.model_dump(
@@ -143,7 +153,7 @@ def kpi_line(profile: Profile, kpi_id: str, kpis: Mapping[str, KPI]) -> KpiLine:
         unit=kpi.unit.value if kpi is not None else None,
         category=kpi.category.value if kpi is not None else None,
         why=kpi.docs.why if kpi is not None else "",
-        why_here=threshold.note if threshold is not None else "",
+        why_here=why_here,
         target=target_text(threshold, kpi),
         healthy=healthy_text(threshold, kpi),
         red_line=red_text(threshold, kpi),
@@ -168,9 +178,7 @@ def build_kpi_set(
     description = profile.variants[variant].description if variant is not None else ""
     supporting = [k for k in applied.supporting if k not in applied.core]
     missing = [k for k in applied.kpis if k not in kpis]
-    extra = (
-        (f"Not in the KPI catalog yet, shown by id: {', '.join(missing)}.",) if missing else ()
-    )
+    extra = (f"Not in the KPI catalog yet, shown by id: {', '.join(missing)}.",) if missing else ()
     return KpiSet(
         profile_id=profile.id,
         profile_name=profile.name,
@@ -187,6 +195,9 @@ def build_kpi_set(
         ),
         notes=(*notes, *extra),
         sources=tuple(profile.sources),
+        dashboard=tuple(
+            (section.value, tuple(ids)) for section, ids in applied.dashboard.items()
+        ),
         profile=applied,
     )
 
@@ -202,7 +213,9 @@ def choose_variant(profile: Profile, facts: CompanyFacts) -> tuple[str | None, l
             continue
         if fact != by or not profile.variants:
             varies = (
-                f"varies by {FACT_LABELS.get(by, by)}" if by and profile.variants else "has no variants"
+                f"varies by {FACT_LABELS.get(by, by)}"
+                if by and profile.variants
+                else "has no variants"
             )
             notes.append(f"{option} {value} is not used: the {profile.name} profile {varies}.")
             continue
@@ -240,4 +253,3 @@ def choose_kpi_set(profile: Profile, facts: CompanyFacts, kpis: Mapping[str, KPI
                 "first; new bookings cannot outrun that leak."
             )
     return build_kpi_set(profile, kpis, variant, tuple(notes))
-

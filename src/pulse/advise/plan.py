@@ -19,7 +19,7 @@ from pulse.advise.seedrules import (
     PHASES,
     REVIEW_DAYS,
 )
-from pulse.advise.wording import join_words, number
+from pulse.advise.wording import join_words, lower_first, number
 from pulse.catalog.models import Unit
 
 PHASE_TITLES = {
@@ -73,7 +73,7 @@ def _names(lines: list[KpiLine]) -> str:
 
 
 def _with_target(line: KpiLine) -> str:
-    parts = [p for p in (line.target, f"red line {line.red_line}" if line.red_line else "") if p]
+    parts = [p for p in (line.goal, f"red line {line.red_line}" if line.red_line else "") if p]
     return f"{line.name} ({', '.join(parts)})" if parts else line.name
 
 
@@ -89,7 +89,9 @@ def _stages(kpis: KpiSet) -> str:
 
 
 def _audit(kpis: KpiSet, has_crm: bool | None) -> list[str]:
-    actions = [f"Measure today's value of each core KPI from the data there is: {_names(list(kpis.core))}."]
+    actions = [
+        f"Measure today's value of each core KPI from the data there is: {_names(list(kpis.core))}."
+    ]
     if has_crm is False:
         first, last = CRM_SETUP_WEEKS
         actions.append(
@@ -117,7 +119,7 @@ def _implement(kpis: KpiSet, cadence: CadencePlan) -> list[str]:
             "Track the supporting KPIs behind them, as diagnostics rather than headline "
             f"numbers: {_names(list(kpis.supporting))}."
         )
-    rhythm = [f"{m.cadence} {m.title.split(':')[0].lower()}" for m in cadence.meetings]
+    rhythm = [f"{m.cadence} {lower_first(m.title.split(':')[0])}" for m in cadence.meetings]
     actions.append(f"Start the review rhythm: {join_words(rhythm)}.")
     splits = [
         f"{k.name} by {join_words([s.replace('_', ' ') for s in k.splits])}"
@@ -125,24 +127,27 @@ def _implement(kpis: KpiSet, cadence: CadencePlan) -> list[str]:
         if k.splits
     ]
     if splits:
-        actions.append(f"Report the required splits, never one blended number: {'; '.join(splits)}.")
+        actions.append(
+            f"Report the required splits, never one blended number: {'; '.join(splits)}."
+        )
     return actions
 
 
 def _baseline(kpis: KpiSet) -> list[str]:
     actions = ["Record each KPI's baseline from the first full weeks of clean data."]
-    targeted = [k for k in kpis.core if k.target or k.red_line]
+    targeted = [k for k in kpis.core if k.goal or k.red_line]
     if targeted:
         actions.append(
             "Set targets and red lines from the profile, adjusted to the baseline: "
             + "; ".join(_with_target(k) for k in targeted)
             + "."
         )
-    untargeted = [k for k in kpis.core if not (k.target or k.red_line)]
+    untargeted = [k for k in kpis.core if not (k.goal or k.red_line)]
     if untargeted:
+        them = "them" if len(untargeted) > 1 else "it"
         actions.append(
             f"Set a target from the company's own baseline for {_names(untargeted)}: the "
-            "profile gives no number for it."
+            f"profile gives no number for {them}."
         )
     actions.append(
         f"Set quarterly improvement targets; refine the KPI set until day {LOCK_DAY}, then "
@@ -207,4 +212,3 @@ def build_plan(
         for first, last, name in PHASES
     )
     return RampPlan(start, phases, _reviews(kpis, start), LOCK_DAY, day(start, LOCK_DAY))
-

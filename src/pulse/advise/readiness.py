@@ -102,9 +102,9 @@ class Readiness:
 def _scale(facts: CompanyFacts) -> tuple[str, Decimal | None]:
     """The size figure the rules read: ARR, or revenue for services and manufacturing."""
     if facts.industry in REVENUE_FIRST:
-        order = (("revenue", facts.revenue), ("ARR", facts.arr))
+        order = (("Revenue", facts.revenue), ("ARR", facts.arr))
     else:
-        order = (("ARR", facts.arr), ("revenue", facts.revenue))
+        order = (("ARR", facts.arr), ("Revenue", facts.revenue))
     for label, value in order:
         if value is not None:
             return label, value
@@ -138,8 +138,8 @@ def scale_floor(facts: CompanyFacts) -> Check:
         "scale_floor",
         Outcome.GO,
         "Big enough",
-        f"{label} of {money(value)} is at or above the {floor} where a fractional CRO starts "
-        "to pay off.",
+        f"{label} of {money(value)} is at or above the {floor} line where a fractional CRO "
+        "starts to pay off.",
         source,
     )
 

@@ -20,6 +20,14 @@ OWNER_LABELS = {
     "vp_sales": "VP of Sales",
     "finance": "Finance",
 }
+OWNER_PHRASES = {
+    "cro": "the CRO",
+    "operations": "operations",
+    "marketing": "marketing",
+    "customer_success": "customer success",
+    "vp_sales": "the VP of Sales",
+    "finance": "finance",
+}
 FACT_LABELS = {
     "motion": "sales motion",
     "revenue_model": "revenue model",
@@ -58,6 +66,19 @@ def words(name: str) -> str:
     parts = [_ACRONYMS.get(p, p) for p in name.split("_")]
     text = " ".join(parts)
     return text[:1].upper() + text[1:] if text else text
+
+
+def lower_first(text: str) -> str:
+    """``Production efficiency`` → ``production efficiency``; ``MQL volume`` stays."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def owner_phrase(owner: str) -> str:
+    """An owner inside a sentence: ``vp_sales`` → ``the VP of Sales``."""
+    return OWNER_PHRASES.get(owner, words(owner).lower())
 
 
 def owner_label(owner: str) -> str:
@@ -122,17 +143,19 @@ def healthy_text(threshold: Threshold | None, kpi: KPI | None) -> str:
 
 
 def target_text(threshold: Threshold | None, kpi: KPI | None) -> str:
-    """Target and healthy range: ``3× (healthy 3×–5×)``; empty when the profile sets none."""
-    if threshold is None:
+    """The target alone: ``110%``; empty when the profile sets none."""
+    if threshold is None or threshold.target is None:
         return ""
-    unit = kpi.unit if kpi is not None else None
-    parts = []
-    if threshold.target is not None:
-        parts.append(number(threshold.target, unit))
-    healthy = healthy_text(threshold, kpi)
+    return number(threshold.target, kpi.unit if kpi is not None else None)
+
+
+def goal_text(target: str, healthy: str) -> str:
+    """Target with its healthy range: ``3× (healthy 3×–5×)``, ``healthy ≤ 20%``, or empty."""
+    if target and healthy:
+        return f"{target} (healthy {healthy})"
     if healthy:
-        parts.append(f"(healthy {healthy})" if parts else f"healthy {healthy}")
-    return " ".join(parts)
+        return f"healthy {healthy}"
+    return target
 
 
 def red_text(threshold: Threshold | None, kpi: KPI | None) -> str:

@@ -14,6 +14,7 @@ from rich.table import Table
 from pulse.catalog.models import KPI, Category, Profile, Threshold, Unit, normalize_stage
 from pulse.catalog.profile_validate import WARNING, catalog_kpis, validate_profile
 from pulse.catalog.profiles import list_profiles, load_profile, profile_paths
+from pulse.cli.advise import derive_command
 from pulse.docsgen.profiles import FACT_LABELS, format_number, render_profile, threshold_cells
 from pulse.errors import CatalogError, Issue, PulseError
 
@@ -402,6 +403,10 @@ def validate(
     if errors:
         typer.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", err=True)
         raise typer.Exit(1)
+
+
+# -- derive (src/pulse/advise/derive.py) -------------------------------------------------------
+app.command("derive")(derive_command)
 
 
 def register(root: typer.Typer) -> None:

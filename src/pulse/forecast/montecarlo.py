@@ -5,16 +5,15 @@ independent Bernoulli(pᵢ), + the amounts of the new deals (a Poisson number of
 drawn from an empirical distribution).
 
 The open deals are the expensive part: 10,000 simulations × 100,000 deals is 10⁹ Bernoulli
-draws. They are drawn exactly, in chunks of deals, without a Python loop over deals:
+draws. They are drawn exactly (no rounding of pᵢ), in chunks of deals, with no Python loop over
+deals and one random byte per draw (see :func:`_chunk_totals`):
 
-- pᵢ is rounded to a multiple of 2⁻¹⁶ (an error of at most 7.6·10⁻⁶, stated in the assumptions)
-  and split into a high byte h and a low byte l. One random byte u₁ per cell decides
-  ``u₁ < h`` (win) or ``u₁ > h`` (no win); only the 1 cell in 256 where u₁ = h draws a second
-  byte u₂ and wins when u₂ < l. So P(win) = h/256 + l/65,536 = pᵢ with one random byte per cell;
-- the win flags are packed 8 deals to a byte (``numpy.packbits``) and summed with a lookup table
-  of the 256 subset sums of each 8 deals — one gather per 8 cells instead of 8 multiply-adds;
-- chunks run on a small thread pool (numpy releases the GIL); every chunk has its own random
-  stream spawned from the seed, so the result depends only on the seed, not on the threads.
+- a deal with p > ½ draws its loss instead and is inverted afterwards, so the drawn q ≤ ½;
+- a random byte u gives ``u < ⌊256q⌋``; the remainder of q comes from a few Poisson-placed
+  extra hits per deal (fewer than 1 in 128 cells), which keeps every draw exact;
+- the flags are packed 8 deals to a byte (``numpy.packbits``) and summed through a table of the
+  256 subset sums of each 8 deals: one gather per 8 draws instead of 8 multiply-adds;
+- every chunk has its own random stream spawned from the seed, so a seed gives one answer.
 
 Deals can carry a group (a rep or a team): the simulation then also returns each group's total
 per simulation (deals are sorted by group and each group padded to a whole byte of deals).
@@ -22,8 +21,6 @@ per simulation (deals are sorted by group and each group padded to a whole byte 
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +30,8 @@ import numpy.typing as npt
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
-PRECISION_BITS = 16
 CHUNK_DEALS = 1024
+SIM_BLOCK = 1024
 _SUBSETS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64).T  # 8 × 256
 
 
@@ -72,7 +69,7 @@ class Simulation:
     totals: Floats
     seed: int
     group_totals: Floats | None = None
-    groups: list[Any] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
 
     @property
     def simulations(self) -> int:
@@ -111,69 +108,92 @@ class Simulation:
         return {g: float(v) for g, v in zip(self.groups, values, strict=True)}
 
 
-def quantize(probabilities: Floats) -> npt.NDArray[np.int64]:
-    """Probabilities as integers out of 2¹⁶ (clipped to [0, 2¹⁶])."""
-    scale = 1 << PRECISION_BITS
-    return np.clip(np.rint(np.asarray(probabilities, dtype=np.float64) * scale), 0, scale).astype(
-        np.int64
-    )
-
-
 def _layout(
     amounts: Floats, probabilities: Floats, groups: Ints | None
-) -> tuple[Floats, Ints, Ints | None]:
+) -> tuple[Floats, Floats, Ints | None]:
     """Deals sorted by group, each group padded to a multiple of 8 with empty deals."""
-    q = quantize(probabilities)
     if groups is None:
         pad = (-len(amounts)) % 8
-        return (
-            np.concatenate([amounts, np.zeros(pad)]),
-            np.concatenate([q, np.zeros(pad, np.int64)]),
-            None,
-        )
+        return np.r_[amounts, np.zeros(pad)], np.r_[probabilities, np.zeros(pad)], None
     order = np.argsort(groups, kind="stable")
-    g, a, p = groups[order], amounts[order], q[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    g, a, p = groups[order], amounts[order], probabilities[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, np.int64)
     ends = np.r_[starts[1:], len(g)]
-    parts_a, parts_p, parts_g = [], [], []
+    parts_a, parts_p, parts_g = [np.zeros(0)], [np.zeros(0)], [np.zeros(0, np.int64)]
     for s, e in zip(starts, ends, strict=True):
         pad = (-(e - s)) % 8
-        parts_a.append(np.concatenate([a[s:e], np.zeros(pad)]))
-        parts_p.append(np.concatenate([p[s:e], np.zeros(pad, np.int64)]))
+        parts_a.append(np.r_[a[s:e], np.zeros(pad)])
+        parts_p.append(np.r_[p[s:e], np.zeros(pad)])
         parts_g.append(np.full(e - s + pad, g[s], dtype=np.int64))
     return np.concatenate(parts_a), np.concatenate(parts_p), np.concatenate(parts_g)
 
 
-def _chunk_totals(
+class _Buffers:
+    """Scratch arrays reused from chunk to chunk (allocating fresh pages is slow)."""
+
+    def __init__(self, deals: int, simulations: int):
+        block = min(simulations, SIM_BLOCK)
+        self.wins = np.empty((simulations, deals), dtype=bool)
+        self.index = np.empty((block, deals // 8), dtype=np.intp)
+        self.gathered = np.empty((block, deals // 8), dtype=np.float64)
+
+
+def _chunk(
     amounts: Floats,
-    q: Ints,
+    probabilities: Floats,
+    byte_groups: Ints | None,
     simulations: int,
     seed_seq: np.random.SeedSequence,
-) -> Floats:
-    """Per (byte of 8 deals, simulation): the amount won by those 8 deals. Shape (n/8, S)."""
+    buffers: _Buffers,
+) -> tuple[Floats, Ints, Floats | None]:
+    """Simulate one chunk of deals (a multiple of 8): per-simulation totals, and per group.
+
+    Deals with p > ½ draw their loss instead (q = 1 − p, flags inverted after packing), so the
+    drawn probability q is at most ½. With h = ⌊256q⌋ a random byte u decides ``u < h``; the
+    rest of q, ρ = (q − h/256) ÷ (1 − h/256) < 1/128, comes from a Poisson number of extra hits
+    per deal at uniformly drawn simulations: by Poisson splitting each cell is hit
+    independently, with P(hit) = 1 − e^(−λ/S) = ρ for λ = −S·ln(1 − ρ). So P = h/256 +
+    (1 − h/256)·ρ = q exactly, for one random byte per cell.
+
+    Returns (totals (S,), the chunk's group codes, group totals (groups, S) or None).
+    """
     n = len(amounts)
     rng = np.random.Generator(np.random.SFC64(seed_seq))
+    flip = probabilities > 0.5
+    q = np.where(flip, 1.0 - probabilities, probabilities)
+    high = np.floor(q * 256.0)
+    rho = (q - high / 256.0) / (1.0 - high / 256.0)
+    lam = -np.log1p(-rho) * simulations
     words = (n * simulations + 7) // 8
     u = rng.integers(0, 2**64, size=words, dtype=np.uint64, endpoint=False).view(np.uint8)
-    u = u[: n * simulations].reshape(n, simulations)
-    high = (q >> 8).astype(np.int64)
-    low = (q & 255).astype(np.uint8)
-    certain = high >= 256  # p == 1
-    hi8 = np.minimum(high, 255).astype(np.uint8)[:, None]
-    wins = u < hi8
-    ties = np.flatnonzero(u == hi8)
-    if len(ties):
-        rows = ties // simulations
-        second = rng.integers(0, 256, size=len(ties), dtype=np.uint8)
-        flat = wins.reshape(-1)
-        flat[ties[second < low[rows]]] = True
-    if certain.any():
-        wins[certain] = True
-    packed = np.packbits(wins, axis=0, bitorder="little")  # (n/8, S)
-    table = (amounts.reshape(-1, 8) @ _SUBSETS).ravel()  # (n/8)·256 subset sums
-    index = packed.astype(np.intp)
-    index += (np.arange(packed.shape[0], dtype=np.intp) * 256)[:, None]
-    return np.take(table, index)
+    wins = buffers.wins[:, :n]
+    np.less(u[: n * simulations].reshape(simulations, n), high.astype(np.uint8), out=wins)
+    hits = rng.poisson(lam)
+    deals = np.repeat(np.arange(n), hits)
+    sims = rng.integers(0, simulations, size=len(deals))
+    wins.reshape(-1)[sims * n + deals] = True
+    packed = np.packbits(wins, axis=1, bitorder="little")  # (S, n/8)
+    packed ^= np.packbits(flip, bitorder="little")
+    table = (amounts.reshape(-1, 8) @ _SUBSETS).ravel()  # the 256 subset sums of each 8 deals
+    offsets = np.arange(n // 8, dtype=np.intp) * 256
+    totals = np.empty(simulations)
+    codes = np.zeros(0, np.int64)
+    cuts = np.zeros(0, np.int64)
+    group_totals = None
+    if byte_groups is not None:
+        cuts = np.flatnonzero(np.r_[True, byte_groups[1:] != byte_groups[:-1]])
+        codes = byte_groups[cuts]
+        group_totals = np.empty((len(cuts), simulations))
+    for s in range(0, simulations, SIM_BLOCK):
+        e = min(s + SIM_BLOCK, simulations)
+        index = buffers.index[: e - s, : n // 8]
+        gathered = buffers.gathered[: e - s, : n // 8]
+        np.add(packed[s:e], offsets, out=index, casting="unsafe")
+        np.take(table, index, out=gathered, mode="clip")
+        np.sum(gathered, axis=1, out=totals[s:e])
+        if group_totals is not None:
+            group_totals[:, s:e] = np.add.reduceat(gathered, cuts, axis=1).T
+    return totals, codes, group_totals
 
 
 def simulate(
@@ -187,13 +207,12 @@ def simulate(
     groups: npt.ArrayLike | None = None,
     group_new: dict[Any, NewDeals] | None = None,
     group_base: dict[Any, float] | None = None,
-    threads: int | None = None,
     chunk: int = CHUNK_DEALS,
 ) -> Simulation:
-    """Simulate the period total ``simulations`` times.
+    """Simulate the period total ``simulations`` times (``seed`` makes it reproducible).
 
-    ``groups`` (one label per deal) adds per-group totals; ``group_new`` and ``group_base`` give
-    each group its own new deals and already-won amount.
+    ``groups`` (one label per deal, e.g. the owner) adds per-group totals; ``group_new`` and
+    ``group_base`` give each group its own new deals and already-won amount.
     """
     if simulations < 1:
         raise ValueError("simulations must be at least 1")
@@ -201,47 +220,43 @@ def simulate(
     p = np.asarray(probabilities, dtype=np.float64).ravel()
     if a.shape != p.shape:
         raise ValueError("amounts and probabilities must have the same length")
-    labels: list[Any] = []
+    if len(p) and (np.isnan(p).any() or p.min() < 0 or p.max() > 1):
+        raise ValueError("probabilities must lie in [0, 1]")
+    labels: list[str] = []
     codes: Ints | None = None
     if groups is not None:
-        raw = np.asarray(groups, dtype=object).ravel()
-        keys = [("" if x is None else str(x)) for x in raw]
-        labels = sorted(set(keys) | set(map(str, (group_new or {}))) | set(map(str, (group_base or {}))))
+        keys = ["" if x is None else str(x) for x in np.asarray(groups, dtype=object).ravel()]
+        if len(keys) != len(a):
+            raise ValueError("groups must have one label per deal")
+        extra = {str(g) for g in (group_new or {})} | {str(g) for g in (group_base or {})}
+        labels = sorted(set(keys) | extra)
         index = {g: i for i, g in enumerate(labels)}
         codes = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
-    a_l, q_l, g_l = _layout(a, p, codes)
-    root = np.random.SeedSequence(seed)
-    open_seq, new_seq, group_seq = root.spawn(3)
+    a_l, p_l, g_l = _layout(a, p, codes)
+    open_seq, new_seq, group_seq = np.random.SeedSequence(seed).spawn(3)
     step = max(8, chunk - chunk % 8)
     starts = list(range(0, len(a_l), step))
-    seqs = open_seq.spawn(len(starts)) if starts else []
-    totals = np.zeros(simulations)
+    seqs = open_seq.spawn(len(starts))
+    totals = np.full(simulations, float(base))
     group_totals = np.zeros((len(labels), simulations)) if labels else None
-
-    def work(i: int) -> tuple[int, Floats]:
-        s = starts[i]
-        return i, _chunk_totals(a_l[s : s + step], q_l[s : s + step], simulations, seqs[i])
-
-    workers = threads or min(4, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for i, per_byte in pool.map(work, range(len(starts))):
-            totals += per_byte.sum(axis=0)
-            if group_totals is not None and g_l is not None:
-                s = starts[i]
-                byte_groups = g_l[s : s + step : 8]
-                cuts = np.flatnonzero(np.r_[True, byte_groups[1:] != byte_groups[:-1]])
-                sums = np.add.reduceat(per_byte, cuts, axis=0)
-                np.add.at(group_totals, byte_groups[cuts], sums)
-    totals += base
+    buffers = _Buffers(min(step, len(a_l)), simulations) if starts else None
+    for s, seq in zip(starts, seqs, strict=True):
+        assert buffers is not None
+        byte_groups = g_l[s : s + step : 8] if g_l is not None else None
+        chunk_totals, chunk_codes, chunk_groups = _chunk(
+            a_l[s : s + step], p_l[s : s + step], byte_groups, simulations, seq, buffers
+        )
+        totals += chunk_totals
+        if group_totals is not None and chunk_groups is not None:
+            group_totals[chunk_codes] += chunk_groups
     if new is not None:
         totals += _new_deals(new, simulations, new_seq)
     if group_totals is not None:
-        gseqs = group_seq.spawn(len(labels))
-        for i, label in enumerate(labels):
-            group_totals[i] += (group_base or {}).get(label, 0.0)
-            extra = (group_new or {}).get(label)
-            if extra is not None:
-                group_totals[i] += _new_deals(extra, simulations, gseqs[i])
+        for i, (label, gseq) in enumerate(zip(labels, group_seq.spawn(len(labels)), strict=True)):
+            group_totals[i] += float((group_base or {}).get(label, 0.0))
+            extra_new = (group_new or {}).get(label)
+            if extra_new is not None:
+                group_totals[i] += _new_deals(extra_new, simulations, gseq)
     return Simulation(totals, seed, group_totals, labels)
 
 

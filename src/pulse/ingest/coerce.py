@@ -230,7 +230,7 @@ ACCEPTED: dict[ColumnType, tuple[str, ...]] = {
     ),
     ColumnType.MONEY: (
         "`1234.50`, `$1,234.50`, `1,234.50 €`, `USD 1,234.50`, `-$5`, `(1,200)` (negative)",
-        '`1.234,50` with `decimal: ","` in a mapping; stored as DECIMAL(18,4)',
+        '`1.234,50` with `decimal: ","` in a mapping',
     ),
     ColumnType.DATE: (
         "ISO `2024-03-31` (a time part or offset is allowed and converted to UTC)",

@@ -166,7 +166,7 @@ def _check_format(con: duckdb.DuckDBPyConnection, fmt: str, where: str) -> str:
         problem = "no date fields"
     else:
         try:
-            con.execute("SELECT try_strptime('', ?)", [strptime]).fetchall()
+            con.execute(f"SELECT try_strptime('', {sql_str(strptime)})").fetchall()
         except duckdb.Error as exc:
             problem = str(exc).split(": ", 1)[-1]
     if problem:

@@ -57,7 +57,15 @@ def write_rows(
 
     match = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in table.key)
     values = [c for c in provided if c not in table.key]
-    diff = " OR ".join(f"t.{_q(c)} IS DISTINCT FROM n.{_q(c)}" for c in values) or "false"
+    # replace empties the columns the file lacks, so they count as differences too
+    compared = [c.name for c in table.columns if c.name not in table.key] if replace else values
+    diff = (
+        " OR ".join(
+            f"t.{_q(c)} IS DISTINCT FROM {'n.' + _q(c) if c in provided else 'NULL'}"
+            for c in compared
+        )
+        or "false"
+    )
     inserted, updated, unchanged = con.execute(
         f"SELECT count(*) FILTER (WHERE t.__hit IS NULL), "
         f"count(*) FILTER (WHERE t.__hit AND ({diff})), "
@@ -84,6 +92,14 @@ def write_rows(
     return WriteCounts(inserted, updated, unchanged, 0, after)
 
 
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def log_import(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -100,23 +116,22 @@ def log_import(
     import_id = int(
         con.execute("SELECT COALESCE(max(import_id), 0) + 1 FROM _import_log").fetchall()[0][0]
     )
-    con.execute(
-        "INSERT INTO _import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            import_id,
-            datetime.now(UTC).replace(tzinfo=None),
-            table,
-            file_name,
-            sha256,
-            mapping,
-            mode,
-            rows_read,
-            counts.inserted,
-            counts.updated,
-            counts.unchanged,
-            counts.rows_after,
-            note,
-        ],
-    )
+    values = [
+        import_id,
+        datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" "),
+        table,
+        file_name,
+        sha256,
+        mapping,
+        mode,
+        rows_read,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        counts.rows_after,
+        note,
+    ]
+    # literals, not bound parameters: binding Python values makes duckdb import pandas (slow)
+    con.execute(f"INSERT INTO _import_log VALUES ({', '.join(_literal(v) for v in values)})")
     con.execute("UPDATE _data_version SET version = version + 1")
     return import_id

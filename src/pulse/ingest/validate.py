@@ -273,6 +273,7 @@ class Validator:
 
         lines = {n for r in raw for n in (r[0], *r[3])}
         physical = self.source.physical_lines(lines)
+
         def position(k: int) -> int:
             return self.cols[k].position if 0 <= k < len(self.cols) else -1
 

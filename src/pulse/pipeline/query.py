@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+
 from pulse.compile.planner import PeriodSpec, context_ctes, transpile
 from pulse.compute import Computer
 
@@ -39,15 +41,20 @@ def with_models(
     return f"WITH {with_sql}\n{body}"
 
 
+def arrow(computer: Computer, sql: str) -> pa.Table:
+    """The result of ``sql`` (DuckDB dialect, transpiled for other engines) as Arrow."""
+    engine = computer.engine
+    if engine.dialect != "duckdb":
+        sql = transpile(sql, engine.dialect)
+    return engine.execute(sql)
+
+
 def run(computer: Computer, sql: str) -> list[dict[str, Any]]:
     """Rows of ``sql`` (DuckDB dialect, transpiled for other engines) as dicts.
 
     Money stays :class:`~decimal.Decimal` so sums of lines can be checked exactly.
     """
-    engine = computer.engine
-    if engine.dialect != "duckdb":
-        sql = transpile(sql, engine.dialect)
-    return [dict(row) for row in engine.execute(sql).to_pylist()]
+    return [dict(row) for row in arrow(computer, sql).to_pylist()]
 
 
 def decimal(value: Any) -> Decimal:

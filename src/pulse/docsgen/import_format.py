@@ -1,0 +1,141 @@
+"""``docs/reference/import-format.md``: the canonical tables and how files are read into them.
+
+Generated from :mod:`pulse.tables` (tables, keys, columns, types, allowed values) and
+:mod:`pulse.ingest.coerce` (the value forms each type accepts), so the page cannot drift from
+what the importer does.
+"""
+
+from __future__ import annotations
+
+from pulse.ingest.coerce import ACCEPTED
+from pulse.tables import TABLES, Column, ColumnType, Table
+
+TARGET = "docs/reference/import-format.md"
+
+_INTRO = """\
+Pulse reads a company's data into **canonical tables**. Every table is optional; each KPI says
+which tables and columns it needs. This page is generated from `src/pulse/tables.py`, the only
+place columns are declared.
+
+## Importing
+
+```bash
+pulse data import NAME TABLE FILE [--mapping PRESET|FILE] [--date-format FMT] [--replace] \\
+                                  [--encoding latin-1] [--sheet S]
+pulse data tables NAME [--format json]     # row count per table
+pulse data log NAME [--format json]        # every import: file, SHA-256, counts, time
+```
+
+- **Files**: CSV (delimiter sniffed: comma, semicolon, tab or pipe; UTF-8 with or without BOM;
+  CRLF or LF; quoted fields with delimiters, doubled quotes and line breaks; other encodings
+  with `--encoding`), XLSX (`--sheet` by name or position, 1 = first; default the first
+  sheet), Parquet, JSON (an array of objects, or an object holding one) and JSON lines.
+- **Headers** are matched after normalising: trimmed, a `(UTC)` suffix dropped, camelCase
+  split, case-folded, punctuation and spaces turned into `_`. `Close Date`, `CloseDate` and
+  ` close_date (UTC)` all fill `close_date`. Columns that match nothing are listed and ignored.
+- **All or nothing**: an import is one transaction. A refused file lists **every** problem as
+  `file:line:column: expected …, got '…'` (the first 50 are printed, then a count of the rest)
+  and writes nothing. Line 1 is the header; in JSON arrays, Parquet and in-memory records the
+  line is the record's position.
+- **Upsert by key**: rows whose key is already there are updated (and counted as *restated* in
+  the import log when a value changed) or left alone when identical, so importing the same
+  file twice changes nothing. Columns the file lacks keep their stored values. An empty key
+  column that may be empty (see the tables) matches an empty one. `--replace` swaps the whole
+  table for the file's rows.
+- **Checks**: values must parse as their column's type; required columns must be present (a
+  did-you-mean names the closest header) and non-empty; allowed values are enforced (case and
+  `-`/space versus `_` are forgiven: `Self Serve` is `self_serve`); keys must be unique within
+  the file.
+"""
+
+_MAPPING = """\
+## Mapping files
+
+A mapping fits any other export to a table. `--mapping NAME` loads the shipped preset
+`src/pulse/ingest/mappings/NAME.yml`; `--mapping path/to/file.yml` loads your own. Every key
+is optional:
+
+```yaml
+table: opportunities            # the table this mapping is for
+format: csv                     # csv | xlsx | parquet | json | jsonl (default: the suffix)
+records: data.items             # JSON: where the list of records is
+normalizer: stripe_subscriptions  # JSON: a named function flattening nested API objects
+date_format: DD/MM/YYYY         # tried first for every date (or %d/%m/%Y)
+decimal: ","                    # numbers written 1.234,50
+where: "is_deleted <> 'true'"   # SQL over source columns; other rows are skipped
+columns:
+  opportunity_id: Id                          # rename
+  owner_id: [Opportunity Owner, OwnerId]      # the first of these the file has
+  status:                                     # value map, case-insensitive
+    from: Stage
+    values: {Closed Won: won, Closed Lost: lost}
+    default: open                             # for values not listed
+  currency: {value: USD}                      # constant
+  closed_at: {sql: "CASE WHEN is_closed = 'true' THEN close_date END"}
+  created_at: {from: Created, date_format: "MM/DD/YYYY hh:mm AM"}
+```
+
+A file may map several tables under `tables: {opportunities: {...}, stage_history: {...}}`.
+SQL expressions name source columns by their normalised header (every source value is text)
+and may only be expressions: no queries or tables. In YAML only `true`/`false` are booleans,
+so `Y`, `N`, `yes` and `no` can be value-map keys. Precedence of date formats: a column's
+`date_format`, then `--date-format`, then the mapping's `date_format`.
+"""
+
+
+def _accepted() -> list[str]:
+    out = ["## Values", "", "| type | stored as | accepts |", "|---|---|---|"]
+    for kind in ColumnType:
+        forms = "; ".join(ACCEPTED[kind])
+        out.append(f"| {kind.value} | `{kind.sql}` | {forms} |")
+    out += [
+        "",
+        "Blank and whitespace-only cells are missing values. Timestamps are stored in UTC.",
+        "",
+    ]
+    return out
+
+
+def _required(table: Table, column: Column) -> str:
+    if column.name in table.key:
+        return "key, may be empty" if column.may_be_empty else "key"
+    return "yes" if column.required else ""
+
+
+def _table(table: Table) -> list[str]:
+    key = ", ".join(f"`{k}`" for k in table.key)
+    out = [f"### `{table.name}`", "", table.description, "", f"Key: {key}.", ""]
+    out += ["| column | type | required | allowed values | description |", "|---|---|---|---|---|"]
+    for column in table.columns:
+        allowed = ", ".join(f"`{a}`" for a in column.allowed) if column.allowed else ""
+        out.append(
+            f"| `{column.name}` | {column.type.value} | {_required(table, column)} | {allowed} "
+            f"| {column.description} |"
+        )
+    out.append("")
+    return out
+
+
+def render() -> str:
+    """The whole reference page."""
+    out = [
+        "# Import format",
+        "",
+        "<!-- Generated from src/pulse/tables.py by scripts/gen_docs.py; do not edit by hand. -->",
+        "",
+        _INTRO,
+        *_accepted(),
+        _MAPPING,
+        "## Tables",
+        "",
+        "| table | key | required columns |",
+        "|---|---|---|",
+    ]
+    for table in TABLES.values():
+        key = ", ".join(f"`{k}`" for k in table.key)
+        required = ", ".join(f"`{c}`" for c in table.required)
+        out.append(f"| [`{table.name}`](#{table.name}) | {key} | {required} |")
+    out.append("")
+    for table in TABLES.values():
+        out += _table(table)
+    return "\n".join(out).rstrip() + "\n"

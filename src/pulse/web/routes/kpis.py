@@ -1,0 +1,67 @@
+"""A KPI of one client: series chart, segments, explanation, definition and data used."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from pulse.catalog.models import KPI
+from pulse.web.dashboard import client_json
+from pulse.web.deps import ClientDep, PeriodDep, ViewerDep
+from pulse.web.errors import WebError
+from pulse.web.kpi_page import kpi_page
+from pulse.web.picker import Picked
+from pulse.web.state import Client
+from pulse.web.templating import json_page, render
+
+router = APIRouter(tags=["kpis"])
+
+ByQuery = Annotated[
+    str | None, Query(description="Also split by this dimension (one the KPI declares).")
+]
+
+
+def get_kpi(client: Client, kpi_id: str) -> KPI:
+    """A public KPI of the catalog (404 otherwise)."""
+    kpi = client.state.catalog.kpis.get(kpi_id)
+    if kpi is None or not kpi.public:
+        raise WebError(404, f"no KPI '{kpi_id}' in the catalog")
+    return kpi
+
+
+def kpi_payload(client: Client, kpi_id: str, picked: Picked, by: str | None) -> dict[str, Any]:
+    """The KPI page payload."""
+    kpi = get_kpi(client, kpi_id)
+    if by and by not in kpi.dimensions:
+        raise WebError(
+            400,
+            f"KPI '{kpi.id}' cannot be split by '{by}'; dimensions: {', '.join(kpi.dimensions) or 'none'}",
+        )
+    page = dict(kpi_page(client, kpi, picked.period, by or None))
+    page.update({"client": client_json(client), "picker": picked.to_json(), "by": by})
+    return page
+
+
+@router.get("/clients/{name}/kpis/{kpi_id}.json", operation_id="kpi_page_json")
+def kpi_page_json(
+    client: ClientDep, kpi_id: str, picked: PeriodDep, by: ByQuery = None
+) -> JSONResponse:
+    """The KPI page's JSON twin."""
+    return json_page(kpi_payload(client, kpi_id, picked, by))
+
+
+@router.get(
+    "/clients/{name}/kpis/{kpi_id}", operation_id="kpi_page", response_class=HTMLResponse
+)
+def kpi_page_html(
+    request: Request,
+    client: ClientDep,
+    kpi_id: str,
+    picked: PeriodDep,
+    viewer: ViewerDep,
+    by: ByQuery = None,
+) -> Response:
+    """One KPI in depth."""
+    return render(request, "kpi.html", kpi_payload(client, kpi_id, picked, by), viewer=viewer)
