@@ -11,11 +11,10 @@ there and is never flagged (a new line cannot decline).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from pulse.compute import Computer
-from pulse.periods import Period, add_months
+from pulse.periods import Period, parse_period, quarter
 
 KPI_ID = "gross_margin"
 DIMENSIONS = ("product_line", "segment")
@@ -32,10 +31,11 @@ def quarter_of(period: Period, fiscal_start_month: int = 1) -> Period:
     if period.kind in QUARTER_KINDS:
         return period
     day = period.end
-    offset = (day.month - fiscal_start_month) % 3
-    start = add_months(date(day.year, day.month, 1), -offset)
-    kind = "quarter" if fiscal_start_month == 1 else "fiscal_quarter"
-    return Period(start, start, "", kind, fiscal_start_month).shift(0)
+    if fiscal_start_month == 1:
+        return quarter(day.year, (day.month - 1) // 3 + 1)
+    number = (day.month - fiscal_start_month) % 12 // 3 + 1
+    fiscal_year = day.year + (1 if day.month >= fiscal_start_month else 0)
+    return parse_period(f"FY{fiscal_year}-Q{number}", fiscal_start_month=fiscal_start_month)
 
 
 def _percent(value: float) -> str:

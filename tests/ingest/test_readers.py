@@ -345,3 +345,28 @@ def test_import_records_arrow_table(ws: Workspace) -> None:
     assert rows(ws, JSON_SQL) == STORED
     again = import_records(ws, "opportunities", table, source_name="frame")
     assert (again.unchanged, again.sha256) == (2, result.sha256)
+
+
+def test_line_numbers_in_a_file_read_in_parallel(ws: Workspace, tmp_path: Path) -> None:
+    """DuckDB reads big files in parallel chunks; reported lines still follow the file."""
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("opportunity_id,amount,created_at,status\n")
+        for i in range(250_000):
+            amount = "oops" if i in (3, 170_001, 249_999) else str(i)
+            f.write(f"O{i},{amount},2024-01-01,open\n")
+    with pytest.raises(ImportValidationError) as excinfo:
+        import_file(ws, "opportunities", path)
+    assert refused(excinfo) == [
+        "big.csv:5:amount: expected an amount, got 'oops'",
+        "big.csv:170003:amount: expected an amount, got 'oops'",
+        "big.csv:250001:amount: expected an amount, got 'oops'",
+    ]
+
+
+def test_sheet_and_encoding_only_where_they_apply(ws: Workspace, write, workbook: Path) -> None:
+    path = write("o.csv", "opportunity_id,amount,created_at,status\n")
+    with pytest.raises(ImportValidationError, match="--sheet applies to XLSX workbooks, not csv"):
+        import_file(ws, "opportunities", path, sheet="Deals")
+    with pytest.raises(ImportValidationError, match="--encoding applies to text files, not xlsx"):
+        import_file(ws, "opportunities", workbook, encoding="latin-1")

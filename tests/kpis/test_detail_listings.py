@@ -82,7 +82,9 @@ def test_customer_health_threshold_and_weights_default_and_nps_scale(
             "rows": [["n1", date(2024, 5, 1), -50], ["n2", date(2024, 5, 1), 50]],
         }
     }
-    rows = _detail(tmp_path, engine, "customer_health_score", "2024-Q2", tables=tables, profile="b2b_saas")
+    rows = _detail(
+        tmp_path, engine, "customer_health_score", "2024-Q2", tables=tables, profile="b2b_saas"
+    )
     assert _pick(rows, "account_id", "health_score", "health_threshold") == [("n1", 25.0, 50.0)]
 
 
@@ -130,14 +132,18 @@ def test_data_quality_findings_follow_the_as_of_date(tmp_path: Path, engine: str
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)
 def test_connected_not_transacting_lists_the_accounts(tmp_path: Path, engine: str) -> None:
     rows = _detail(tmp_path, engine, "connected_not_transacting", "2024-03")
-    assert _pick(rows, "account_id", "account_name", "segment", "active_devices", "observed_at") == [
+    assert _pick(
+        rows, "account_id", "account_name", "segment", "active_devices", "observed_at"
+    ) == [
         ("a1", "Alpha", "enterprise", 3, date(2024, 3, 31)),
         ("a4", "Delta", "enterprise", 7, date(2024, 3, 5)),
         ("a5", "Eps", "smb", 1, date(2024, 3, 10)),
         ("a6", "Zeta", "enterprise", 6, date(2024, 3, 15)),
     ]
     # As of 2024-03-25: a1's latest observation is January's; a5's line is still active.
-    rows = _detail(tmp_path / "as_of", engine, "connected_not_transacting", "2024-03", as_of=date(2024, 3, 25))
+    rows = _detail(
+        tmp_path / "as_of", engine, "connected_not_transacting", "2024-03", as_of=date(2024, 3, 25)
+    )
     assert _pick(rows, "account_id", "active_devices", "observed_at") == [
         ("a1", 5, date(2024, 1, 15)),
         ("a4", 7, date(2024, 3, 5)),

@@ -195,9 +195,7 @@ def build_kpi_set(
         ),
         notes=(*notes, *extra),
         sources=tuple(profile.sources),
-        dashboard=tuple(
-            (section.value, tuple(ids)) for section, ids in applied.dashboard.items()
-        ),
+        dashboard=tuple((section.value, tuple(ids)) for section, ids in applied.dashboard.items()),
         profile=applied,
     )
 

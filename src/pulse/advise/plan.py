@@ -19,7 +19,7 @@ from pulse.advise.seedrules import (
     PHASES,
     REVIEW_DAYS,
 )
-from pulse.advise.wording import join_words, lower_first, number
+from pulse.advise.wording import dimension, join_words, lower_first, number
 from pulse.catalog.models import Unit
 
 PHASE_TITLES = {
@@ -122,7 +122,7 @@ def _implement(kpis: KpiSet, cadence: CadencePlan) -> list[str]:
     rhythm = [f"{m.cadence} {lower_first(m.title.split(':')[0])}" for m in cadence.meetings]
     actions.append(f"Start the review rhythm: {join_words(rhythm)}.")
     splits = [
-        f"{k.name} by {join_words([s.replace('_', ' ') for s in k.splits])}"
+        f"{k.name}, split by {join_words([dimension(s) for s in k.splits])}"
         for k in kpis.lines
         if k.splits
     ]

@@ -23,6 +23,7 @@ from pulse.advise.plan import RampPlan, build_plan
 from pulse.advise.seedrules import LEADING_IMPROVED, LOCK_DAY, REVIEW_DAYS
 from pulse.advise.wording import (
     FACT_LABELS,
+    dimension,
     goal_text,
     healthy_text,
     industry_phrase,
@@ -213,7 +214,7 @@ def _faqs(profile: Profile, kpis: KpiSet, cadence: CadencePlan) -> tuple[Faq, ..
             Faq(
                 "Which numbers must never be read as one blended average?",
                 "; ".join(
-                    f"{k.name} by {join_words([s.replace('_', ' ') for s in k.splits])}"
+                    f"{k.name}, split by {join_words([dimension(s) for s in k.splits])}"
                     for k in splits
                 )
                 + ".",

@@ -20,7 +20,7 @@ from pulse.advise.kpiset import KpiLine, KpiSet
 from pulse.advise.plan import RampPlan
 from pulse.advise.playbook import Playbook
 from pulse.advise.readiness import Readiness
-from pulse.advise.wording import DASH, FACT_LABELS, share, words
+from pulse.advise.wording import DASH, FACT_LABELS, dimension, share, words
 
 MERMAID_JS = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "mermaid.min.js"
 #: Where the web app serves the vendored file (its static mount).
@@ -82,7 +82,7 @@ def _kpi_table(lines: tuple[KpiLine, ...]) -> str:
     for k in lines:
         why = k.why_here or k.why
         if k.splits:
-            why += f" Split by {', '.join(s.replace('_', ' ') for s in k.splits)}."
+            why += f" Split by {', '.join(dimension(s) for s in k.splits)}."
         if k.note:
             why += f" ({k.note}.)"
         target = k.goal + (f", over {k.window}" if k.window and k.goal else "")

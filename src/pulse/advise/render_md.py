@@ -14,7 +14,7 @@ from pulse.advise.kpiset import KpiLine, KpiSet
 from pulse.advise.plan import RampPlan
 from pulse.advise.playbook import Playbook
 from pulse.advise.readiness import Readiness
-from pulse.advise.wording import DASH, FACT_LABELS, money, share, words
+from pulse.advise.wording import DASH, FACT_LABELS, dimension, money, share, words
 
 KPI_HEADER = (
     "| KPI | What it is | Why it matters here | Formula | Target | Red line | Cadence | Owner |",
@@ -31,7 +31,7 @@ def cell(text: str) -> str:
 def _why(line: KpiLine) -> str:
     why = line.why_here or line.why
     if line.splits:
-        why += f" Split by {', '.join(s.replace('_', ' ') for s in line.splits)}."
+        why += f" Split by {', '.join(dimension(s) for s in line.splits)}."
     if line.note:
         why += f" ({line.note}.)"
     return why

@@ -68,6 +68,14 @@ def words(name: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+DIMENSION_WORDS = {"owner_id": "rep", "deal_size_band": "deal-size band"}
+
+
+def dimension(name: str) -> str:
+    """A split dimension in words: ``owner_id`` → ``rep``, ``product_line`` → ``product line``."""
+    return DIMENSION_WORDS.get(name, name.replace("_", " "))
+
+
 def lower_first(text: str) -> str:
     """``Production efficiency`` → ``production efficiency``; ``MQL volume`` stays."""
     first = text.split(" ", 1)[0]

@@ -15,6 +15,7 @@ guard added here so authors never write it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -247,7 +248,23 @@ def transpile(sql: str, dialect: str, pretty: bool = False) -> str:
         raise UnknownNameError(
             f"unknown dialect '{dialect}'", hint=f"valid dialects: {', '.join(DIALECTS)}"
         )
-    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=pretty)[0]
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    for fix in DIALECT_FIXES.get(dialect, ()):
+        tree = tree.transform(fix)
+    return tree.sql(dialect=dialect, pretty=pretty)
+
+
+def _spark_percentile(node: exp.Expr) -> exp.Expr:
+    """Spark has no PERCENTILE_CONT(x, p) aggregate; its exact PERCENTILE(x, p) is the same."""
+    if isinstance(node, exp.PercentileCont) and node.expression is not None:
+        return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+    return node
+
+
+# Dialect quirks sqlglot does not cover, as data: dialect → rewrites applied before generating.
+DIALECT_FIXES: dict[str, tuple[Callable[[exp.Expr], exp.Expr], ...]] = {
+    "spark": (_spark_percentile,),
+}
 
 
 def fragment_sql(text: str) -> str:

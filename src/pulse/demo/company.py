@@ -9,8 +9,8 @@ They are built from running totals kept while the chunks were generated (:class:
 * forecasts are the period's true bookings (including deals that close after the anchor) with
   the profile's optimism and noise, locked at 17:00 on the eve of each month and quarter (plus
   updates on the eve of a quarter's second and third months, and a few reps' own calls);
-* sales and marketing spend is set so CAC payback lands near the profile's typical value (or,
-  for equipment and services firms, as a share of bookings);
+* sales and marketing spend is a share of ARR, as software companies budget it (equipment and
+  services firms budget it as a share of bookings);
 * delivery (services) follows revenue: billable heads, hours, labour and subcontractor cost.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from pulse.demo import columns as col
-from pulse.demo.calendar import MICROS_PER_DAY, Floats, Ints, month_end, month_start
+from pulse.demo.calendar import MICROS_PER_DAY, Floats, Ints, month_end, month_of, month_start
 from pulse.demo.people import Roster
 from pulse.demo.plan import NO_DAY, Plan
 from pulse.demo.revenue import CURRENCIES, Fx
@@ -46,7 +46,7 @@ class Totals:
     rep_won: Floats = field(init=False)
     bookings: Floats = field(init=False)
     rep_bookings: Floats = field(init=False)
-    new_mrr: Floats = field(init=False)
+    arr_change: Floats = field(init=False)
     revenue: Floats = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,7 +56,7 @@ class Totals:
         self.rep_won = np.zeros((len(self.forecast_reps), span))
         self.bookings = np.zeros(w)
         self.rep_bookings = np.zeros((self.n_reps, w))
-        self.new_mrr = np.zeros(w)
+        self.arr_change = np.zeros(w + 1)
         self.revenue = np.zeros(w)
 
     def add_won(self, months: Ints, owner: Ints, amount: Ints, closed: np.ndarray) -> None:
@@ -74,6 +74,20 @@ class Totals:
         self.rep_bookings += np.bincount(flat, weights=amount[inside], minlength=self.rep_bookings.size).reshape(
             self.rep_bookings.shape
         )
+
+    def add_arr(self, start: Ints, end: Ints, annual: Floats) -> None:
+        """Paid lines: ARR at a month end is the sum of the changes up to that month."""
+        size = len(self.arr_change)
+        for day, sign in ((start, 1.0), (end, -1.0)):
+            known = day < NO_DAY
+            i = np.maximum(month_of(day[known]) - self.plan.window_start_month + 1, 0)
+            ok = i < size
+            self.arr_change += sign * np.bincount(i[ok], weights=annual[known][ok], minlength=size)
+
+    @property
+    def arr(self) -> Floats:
+        """ARR (USD cents, at the line's start-month rate) at each window month's end."""
+        return np.asarray(np.cumsum(self.arr_change)[1:], dtype=np.float64)
 
     def add_window(self, target: Floats, months: Ints, amount: Floats) -> None:
         """Add ``amount`` by window month into ``target``."""
@@ -210,8 +224,8 @@ def spend_table(plan: Plan, totals: Totals) -> pa.Table:
     """Monthly sales, marketing and pipeline-generation spend by channel."""
     shape = plan.shape
     rng = plan.rng("spend")
-    if shape.payback_months is not None:
-        total = shape.payback_months * shape.margin_for_spend * _trend(totals.new_mrr)
+    if shape.spend_of_arr is not None:
+        total = shape.spend_of_arr * totals.arr / 12.0
     else:
         total = shape.spend_of_bookings * _trend(totals.bookings)
     months = plan.window_months

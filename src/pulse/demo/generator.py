@@ -52,7 +52,6 @@ from pulse.tables import STREAMS, TABLES
 TYPES = ("new", "expansion", "renewal")
 STATUSES = ("open", "won", "lost")
 QUOTE_STATUSES = ("open", "accepted", "rejected")
-ACCOUNTS_PER_OPPORTUNITY = 0.2
 
 Progress = Callable[[int], None]
 
@@ -142,7 +141,7 @@ def _chunk(
 ) -> Iterator[tuple[str, pa.Table]]:
     shape = plan.shape
     rng = plan.rng("chunk", chunk)
-    n_accounts = max(1, round(n * ACCOUNTS_PER_OPPORTUNITY))
+    n_accounts = max(1, round(n * shape.accounts_per_opportunity))
     n_free = round(n_accounts * shape.signups)
     accounts = draw_accounts(plan, chunk, counters.accounts, n_accounts + n_free, n_free)
     deals, history, quotes = draw_deals(plan, roster, accounts, chunk, n)
@@ -172,8 +171,8 @@ def _chunk(
 
     won = deals.won
     totals.add_won(month_of(deals.close_t[won]), deals.owner[won], deals.final_amount[won], deals.closed[won])
-    starts_first = contracts.start == life.first_start[contracts.account]
-    totals.add_window(totals.new_mrr, month_of(contracts.start[starts_first]), contracts.annual[starts_first] / 12.0)
+    paid = ~lines.is_trial
+    totals.add_arr(lines.start[paid], lines.end[paid], lines.annual[paid].astype(np.float64))
     rate = fx.at(invoices.currency, month_of(invoices.issued))
     totals.add_window(totals.revenue, month_of(invoices.issued), invoices.amount * rate)
 

@@ -55,43 +55,59 @@ class Roster:
 
 
 def build_roster(plan: Plan) -> Roster:
-    """Simulate hiring and attrition month by month, per region."""
+    """Simulate hiring and attrition month by month, per region.
+
+    Each region keeps the headcount its deal flow needs; someone joins the company at least
+    every quarter (a growing sales team always has a new rep ramping).
+    """
     shape = plan.shape
     rng = plan.rng("roster")
     months = plan.create_months
     flow = plan.create_weights() * plan.opportunities
     region_share = np.asarray(shape.region_weights) / sum(shape.region_weights)
+    need = [[max(1, math.ceil(f * share / shape.rep_load)) for f in flow] for share in region_share]
     hired: list[int] = []
     left: list[int] = []
     region: list[int] = []
     first_day = int(month_start(months[:1])[0])
-    for r, share in enumerate(region_share):
-        need = [max(1, math.ceil(f * share / shape.rep_load)) for f in flow]
+    teams: list[list[int]] = []
+    for r in range(len(region_share)):
         # The team in place when the span opens: mostly tenured, a few still ramping.
-        tenure = np.where(rng.random(need[0]) < 0.15, rng.integers(20, 180, need[0]), rng.integers(200, 2200, need[0]))
-        active = [first_day - int(t) for t in tenure]
-        active_idx = list(range(len(hired), len(hired) + need[0]))
-        hired += active
-        left += [NO_DAY] * need[0]
-        region += [r] * need[0]
-        for i, m in enumerate(months):
-            start = int(month_start(np.array([m]))[0])
-            end = int(month_end(np.array([m]))[0])
+        size = need[r][0]
+        tenure = np.where(rng.random(size) < 0.15, rng.integers(20, 180, size), rng.integers(200, 2200, size))
+        teams.append(list(range(len(hired), len(hired) + size)))
+        hired += [first_day - int(t) for t in tenure]
+        left += [NO_DAY] * size
+        region += [r] * size
+    last_hire = first_day
+    for i, m in enumerate(months):
+        start = int(month_start(np.array([m]))[0])
+        end = int(month_end(np.array([m]))[0])
+        for r, team in enumerate(teams):
             stay = []
-            for k in active_idx:
-                if hired[k] < start - 90 and rng.random() < shape.attrition / 12.0 and m < months[-1]:
+            for k in team:
+                if hired[k] < start - 90 and m < months[-1] and rng.random() < shape.attrition / 12.0:
                     left[k] = end
                 else:
                     stay.append(k)
-            active_idx = stay
-            # Hires start on the 1st of the next month; the first month keeps the initial team.
-            if i + 1 < len(months):
-                missing = need[i + 1] - len(active_idx)
-                for _ in range(max(0, missing)):
-                    active_idx.append(len(hired))
-                    hired.append(end + 1)
-                    left.append(NO_DAY)
-                    region.append(r)
+            teams[r] = stay
+        if i + 1 == len(months):
+            break
+        # Hires start on the 1st of the next month.
+        for r, team in enumerate(teams):
+            for _ in range(max(0, need[r][i + 1] - len(team))):
+                team.append(len(hired))
+                hired.append(end + 1)
+                left.append(NO_DAY)
+                region.append(r)
+                last_hire = end + 1
+        if end + 1 - last_hire > 50:
+            r = int(np.argmax(region_share))
+            teams[r].append(len(hired))
+            hired.append(end + 1)
+            left.append(NO_DAY)
+            region.append(r)
+            last_hire = end + 1
     hired_a = np.asarray(hired, dtype=np.int64)
     left_a = np.asarray(left, dtype=np.int64)
     region_a = np.asarray(region, dtype=np.int64)

@@ -116,8 +116,8 @@ class Shape:
     max_discount: float = 0.3
     implementation: tuple[float, float] = (0.0, 0.0)
     ttfv_days: float = 30.0
-    payback_months: float | None = 16.0
-    margin_for_spend: float = 0.75
+    spend_of_arr: float | None = 0.15
+    accounts_per_opportunity: float = 0.25
     spend_of_bookings: float = 0.1
     forecast_noise: float = 0.08
     forecast_bias: float = 0.03
@@ -191,7 +191,7 @@ SHAPES: dict[str, Shape] = {
             discount_share=0.6,
             max_discount=0.25,
             ttfv_days=45,
-            payback_months=None,
+            spend_of_arr=None,
             spend_of_bookings=0.08,
             forecast_noise=0.09,
             second_currency_share=0.45,
@@ -233,8 +233,7 @@ SHAPES: dict[str, Shape] = {
             discount_share=0.5,
             implementation=(0.9, 0.35),
             ttfv_days=75,
-            payback_months=22,
-            margin_for_spend=0.72,
+            spend_of_arr=0.18,
             forecast_noise=0.07,
             ride_alongs=0.5,
         ),
@@ -281,7 +280,7 @@ SHAPES: dict[str, Shape] = {
             discount_share=0.3,
             max_discount=0.2,
             ttfv_days=21,
-            payback_months=None,
+            spend_of_arr=None,
             spend_of_bookings=0.07,
             forecast_noise=0.1,
             delivery=True,
@@ -327,14 +326,14 @@ SHAPES: dict[str, Shape] = {
             installed_share=0.15,
             growth=0.35,
             warmup_months=4,
-            rep_load=12.0,
+            rep_load=8.0,
             ramp_months=3,
             attrition=0.25,
             discount_share=0.35,
             implementation=(0.3, 0.1),
             ttfv_days=14,
-            payback_months=13,
-            margin_for_spend=0.78,
+            spend_of_arr=0.25,
+            accounts_per_opportunity=0.35,
             ride_alongs=0.1,
         ),
         Shape(
@@ -372,8 +371,7 @@ SHAPES: dict[str, Shape] = {
             discount_share=0.5,
             implementation=(0.5, 0.2),
             ttfv_days=90,
-            payback_months=20,
-            margin_for_spend=0.6,
+            spend_of_arr=0.16,
             forecast_noise=0.11,
             devices=True,
             ride_alongs=1.0,
@@ -402,8 +400,8 @@ SHAPES: dict[str, Shape] = {
             signups=0.6,
             implementation=(0.4, 0.15),
             ttfv_days=25,
-            payback_months=16,
-            margin_for_spend=0.8,
+            spend_of_arr=0.15,
+            upsell=0.12,
         ),
     )
 }

@@ -7,8 +7,8 @@ subscription lines: an account churns on one day (every line ends), a line can b
 downgraded (ended, and a bigger or smaller one started the same day), a module can be dropped
 while the rest stays, a churned account can come back (reactivation), and self-serve buyers
 trial first. Lines in EMEA are partly billed in EUR or GBP. Invoices follow the lines' billing
-periods, and one-off work (equipment, hardware, projects, implementation, outcome fees) is
-invoiced from the deals.
+periods, and one-off work (equipment in three milestones, hardware, projects, implementation, outcome
+fees) is invoiced from the deals.
 """
 
 from __future__ import annotations
@@ -263,6 +263,8 @@ def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: In
     )
 
     out = Contracts.concat(parts)
+    # Large customers pay yearly; only smaller ones prepay several years up front.
+    out.months = np.where((out.months > 12) & (out.annual > 25_000_000), 12, out.months)
     if shape.devices:
         lease = (out.stream == _stream("software")) & (rng.random(len(out.start)) < 0.3)
         hw = out.take(lease)
@@ -427,8 +429,12 @@ def draw_invoices(plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, ch
 
     d = np.flatnonzero(won & (kinds == "equipment"))
     final, lst = deals.final_amount[d].astype(np.float64), deals.list_amount[d].astype(np.float64)
-    one_off(d, deals.close_t[d] + rng.integers(0, 8, len(d)), 0.3 * final, 0.3 * lst, deals.product[d], hardware)
-    one_off(d, deals.close_t[d] + rng.integers(45, 121, len(d)), final - np.round(0.3 * final, -2), 0.7 * lst, deals.product[d], hardware)
+    delivered = deals.close_t[d] + rng.integers(45, 121, len(d))
+    accepted = delivered + rng.integers(20, 61, len(d))
+    deposit, on_delivery = np.round(0.3 * final, -2), np.round(0.6 * final, -2)
+    one_off(d, deals.close_t[d] + rng.integers(0, 8, len(d)), deposit, 0.3 * lst, deals.product[d], hardware)
+    one_off(d, delivered, on_delivery, 0.6 * lst, deals.product[d], hardware)
+    one_off(d, accepted, final - deposit - on_delivery, 0.1 * lst, deals.product[d], hardware)
     d = np.flatnonzero(won & (kinds == "project"))
     one_off(d, deals.close_t[d] + rng.integers(30, 91, len(d)), deals.final_amount[d] * 1.0, deals.list_amount[d] * 1.0, deals.product[d], hardware)
     d = np.flatnonzero(won & (kinds == "iot") & ~deals.is_pilot)

@@ -14,6 +14,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from pulse.tables import Table, get_table
 from pulse.workspace.store import Workspace
 
 Opener = Callable[[duckdb.DuckDBPyConnection, Path], Source]
+MEMORY_LIMIT = "1GB"
 
 
 class _FileHash(threading.Thread):
@@ -84,6 +86,10 @@ def import_file(
         raise ImportValidationError(f"{path}: no such file")
     resolved = load_mapping(mapping, canonical) if mapping is not None else None
     kind = detect_kind(path, resolved.format if resolved else None)
+    if sheet is not None and kind != "xlsx":
+        raise ImportValidationError(f"{path.name}: --sheet applies to XLSX workbooks, not {kind}")
+    if encoding is not None and kind not in ("csv", "json", "jsonl"):
+        raise ImportValidationError(f"{path.name}: --encoding applies to text files, not {kind}")
     hasher = _FileHash(path)
     hasher.start()
 
@@ -193,6 +199,10 @@ def _run(
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar_print = false")  # ours, or none at all
         con.execute(f"SET temp_directory = {sql_str(str(temp_dir))}")
+        # bounded memory: past this DuckDB spills the stage, joins and sorts to temp_dir
+        con.execute(f"SET memory_limit = {sql_str(MEMORY_LIMIT)}")
+        # row order in a table means nothing; unordered inserts run in parallel
+        con.execute("SET preserve_insertion_order = false")
         install_macros(con)
         flag_format = _check_format(con, date_format, "--date-format") if date_format else None
         file_format = None
@@ -221,24 +231,16 @@ def _run(
                 flag_format or file_format,
             )
             with ImportProgress(con, progress) as bar:
+                job = _Job(
+                    con, bar, table, label, mapping, plan, validator, source, replace, sha256
+                )
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    result = _fast(con, bar, table, label, mapping, plan, validator, source, sha256)
+                    result = job.fast()
                     if result is None:
                         con.execute("ROLLBACK")
                         con.execute("BEGIN TRANSACTION")
-                        result = _staged(
-                            con,
-                            bar,
-                            table,
-                            label,
-                            mapping,
-                            plan,
-                            validator,
-                            source,
-                            replace,
-                            sha256,
-                        )
+                        result = job.staged()
                     con.execute("COMMIT")
                 except BaseException:
                     con.execute("ROLLBACK")
@@ -248,127 +250,113 @@ def _run(
             source.close()
 
 
-def _fast(
-    con: duckdb.DuckDBPyConnection,
-    bar: ImportProgress,
-    table: Table,
-    label: str,
-    mapping: TableMapping | None,
-    plan: Plan,
-    validator: Validator,
-    source: Source,
-    sha256: Callable[[], str],
-) -> ImportResult | None:
-    """Into an empty table, type and insert in one streaming pass; None means: use the stage.
+@dataclass
+class _Job:
+    """One import inside its transaction: the fast path, the staged path, the log."""
 
-    Returns None (the caller rolls back) on any bad row, any date whose day/month order the
-    file has not yet shown, a duplicate key or a reading error: the staged path then finds and
-    reports every problem. Memory stays flat: rows stream from the file into the table.
-    """
-    if con.execute(f"SELECT count(*) FROM {quote(table.name)}").fetchall()[0][0]:
-        return None
-    try:
-        with bar.phase(f"importing {label}"):
-            inserted = validator.fast_insert(con)
-            if validator.target_has_duplicates(con):
-                return None
-    except duckdb.Error:
-        return None
-    counts = WriteCounts(inserted, 0, 0, 0, inserted)
-    return _finish(con, table, label, mapping, plan, source, counts, inserted, False, sha256)
+    con: duckdb.DuckDBPyConnection
+    bar: ImportProgress
+    table: Table
+    label: str
+    mapping: TableMapping | None
+    plan: Plan
+    validator: Validator
+    source: Source
+    replace: bool
+    sha256: Callable[[], str]
 
+    def fast(self) -> ImportResult | None:
+        """Into an empty table, type and insert in one streaming pass; None: use the stage.
 
-def _staged(
-    con: duckdb.DuckDBPyConnection,
-    bar: ImportProgress,
-    table: Table,
-    label: str,
-    mapping: TableMapping | None,
-    plan: Plan,
-    validator: Validator,
-    source: Source,
-    replace: bool,
-    sha256: Callable[[], str],
-) -> ImportResult:
-    """Stage, check, report every problem or write (upsert or replace)."""
-    with bar.phase(f"reading {label}"):
+        Returns None (the caller rolls back) on any bad row, any date whose day/month order
+        the file has not yet shown, a duplicate key or a reading error: the staged path then
+        finds and reports every problem. Memory stays flat: rows stream into the table.
+        """
+        con, table = self.con, self.table
+        if con.execute(f"SELECT count(*) FROM {quote(table.name)}").fetchall()[0][0]:
+            return None
         try:
-            validator.stage(con)
-        except duckdb.Error as exc:
-            translated = translate_csv_error(exc, label) if source.kind == "csv" else None
-            if translated is not None:
-                raise translated from exc
-            raise
-    with bar.phase("checking"):
-        checks = validator.check(con)
-        if not checks.ok:
-            found = validator.issues(con)
-            plural = "s" if found.total != 1 else ""
-            hint = (
-                f"pass --date-format {DAY_FIRST_HINT} (day first) or --date-format "
-                f"{MONTH_FIRST_HINT} (month first)"
-                if found.date_problem
-                else "fix these rows (or map their values with --mapping) and import again"
-            )
-            raise ImportRefused(
-                f"{label}: {found.total} problem{plural} found; nothing was imported",
-                found.issues,
-                found.total,
-                hint=hint,
-            )
-    with bar.phase(f"writing {table.name}"):
-        provided = [pc.column.name for pc in plan.columns]
-        counts = write_rows(con, table, validator.final_select(), provided, replace)
-    return _finish(con, table, label, mapping, plan, source, counts, checks.rows, replace, sha256)
+            with self.bar.phase(f"importing {self.label}"):
+                inserted = self.validator.fast_insert(con)
+                if self.validator.target_has_duplicates(con):
+                    return None
+        except duckdb.Error:
+            return None
+        return self.finish(WriteCounts(inserted, 0, 0, 0, inserted), inserted)
 
+    def staged(self) -> ImportResult:
+        """Stage, check, and either report every problem or write (upsert or replace)."""
+        con, validator, label = self.con, self.validator, self.label
+        with self.bar.phase(f"reading {label}"):
+            try:
+                validator.stage(con)
+            except duckdb.Error as exc:
+                csv_error = self.source.kind == "csv"
+                translated = translate_csv_error(exc, label) if csv_error else None
+                if translated is not None:
+                    raise translated from exc
+                raise
+        with self.bar.phase("checking"):
+            checks = validator.check(con)
+            if not checks.ok:
+                found = validator.issues(con)
+                plural = "s" if found.total != 1 else ""
+                hint = (
+                    f"pass --date-format {DAY_FIRST_HINT} (day first) or --date-format "
+                    f"{MONTH_FIRST_HINT} (month first)"
+                    if found.date_problem
+                    else "fix these rows (or map their values with --mapping) and import again"
+                )
+                raise ImportRefused(
+                    f"{label}: {found.total} problem{plural} found; nothing was imported",
+                    found.issues,
+                    found.total,
+                    hint=hint,
+                )
+        with self.bar.phase(f"writing {self.table.name}"):
+            provided = [pc.column.name for pc in self.plan.columns]
+            new_rows = validator.final_select()
+            counts = write_rows(con, self.table, new_rows, provided, self.replace)
+        return self.finish(counts, checks.rows)
 
-def _finish(
-    con: duckdb.DuckDBPyConnection,
-    table: Table,
-    label: str,
-    mapping: TableMapping | None,
-    plan: Plan,
-    source: Source,
-    counts: WriteCounts,
-    rows: int,
-    replace: bool,
-    sha256: Callable[[], str],
-) -> ImportResult:
-    """Count rows the mapping skipped, append the import-log row and build the result."""
-    skipped = 0
-    if plan.where_sql:
-        everything = con.execute(f"SELECT count(*) FROM {source.relation(False)}").fetchall()
-        skipped = int(everything[0][0]) - rows
-    mode = "replace" if replace else "upsert"
-    digest = sha256()
-    import_id = log_import(
-        con,
-        table=table.name,
-        file_name=label,
-        sha256=digest,
-        mapping=mapping.name if mapping else None,
-        mode=mode,
-        rows_read=rows + skipped,
-        counts=counts,
-        note=_note(counts, skipped, replace),
-    )
-    return ImportResult(
-        table=table.name,
-        file=label,
-        sha256=digest,
-        rows_read=rows + skipped,
-        inserted=counts.inserted,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        rows_after=counts.rows_after,
-        removed=counts.removed,
-        skipped=skipped,
-        mode=mode,
-        mapping=mapping.name if mapping else None,
-        import_id=import_id,
-        warnings=tuple(plan.warnings),
-        ignored_columns=tuple(plan.ignored),
-    )
+    def finish(self, counts: WriteCounts, rows: int) -> ImportResult:
+        """Count rows the mapping skipped, append the import-log row, build the result."""
+        skipped = 0
+        if self.plan.where_sql:
+            relation = self.source.relation(False)
+            everything = self.con.execute(f"SELECT count(*) FROM {relation}").fetchall()
+            skipped = int(everything[0][0]) - rows
+        mode = "replace" if self.replace else "upsert"
+        mapping = self.mapping.name if self.mapping else None
+        digest = self.sha256()
+        import_id = log_import(
+            self.con,
+            table=self.table.name,
+            file_name=self.label,
+            sha256=digest,
+            mapping=mapping,
+            mode=mode,
+            rows_read=rows + skipped,
+            counts=counts,
+            note=_note(counts, skipped, self.replace),
+        )
+        return ImportResult(
+            table=self.table.name,
+            file=self.label,
+            sha256=digest,
+            rows_read=rows + skipped,
+            inserted=counts.inserted,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            rows_after=counts.rows_after,
+            removed=counts.removed,
+            skipped=skipped,
+            mode=mode,
+            mapping=mapping,
+            import_id=import_id,
+            warnings=tuple(self.plan.warnings),
+            ignored_columns=tuple(self.plan.ignored),
+        )
 
 
 def _note(counts: WriteCounts, skipped: int, replace: bool) -> str | None:

@@ -98,9 +98,7 @@ def make_plan(table: Table, headers: list[str], mapping: TableMapping | None, fi
     return plan
 
 
-def _missing(
-    column: Column, table: Table | None, tried: tuple[str, ...], found: _Headers, file: str
-) -> Issue:
+def _missing(column: Column, tried: tuple[str, ...], found: _Headers, file: str) -> Issue:
     guess = None
     for name in tried:
         guess = found.suggest(name)
@@ -126,7 +124,7 @@ def _plan_auto(plan: Plan, found: _Headers, column: Column, required: bool, file
         return
     if hit is None:
         if required:
-            plan.issues.append(_missing(column, None, (column.name,), found, file))
+            plan.issues.append(_missing(column, (column.name,), found, file))
         return
     found.used.add(hit)
     plan.columns.append(PlannedColumn(column, source_id(hit), found.headers[hit], position=hit))
@@ -163,7 +161,7 @@ def _plan_rule(
             )
             return
     if required:
-        plan.issues.append(_missing(column, None, rule.sources, found, file))
+        plan.issues.append(_missing(column, rule.sources, found, file))
         return
     looked = ", ".join(repr(s) for s in rule.sources)
     guess = found.suggest(rule.sources[0])

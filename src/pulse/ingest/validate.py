@@ -143,9 +143,6 @@ class Validator:
             return f"COALESCE({prefix}v{i}, {parsed})"
         return f"{prefix}v{i}"
 
-    def _missing_required(self) -> list[str]:
-        return [c for c in self.table.required if c not in {pc.column.name for pc in self.cols}]
-
     # -- fast pass ------------------------------------------------------------------------------
 
     def stage(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -235,6 +232,8 @@ class Validator:
 
     def issues(self, con: duckdb.DuckDBPyConnection) -> Found:
         """Read the source again with line numbers and list every problem."""
+        # CSV rows are numbered by row_number() OVER (): that needs the file's order
+        con.execute("SET preserve_insertion_order = true")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {LINED} AS {self.typed_select(True)}")
         label = self.source.label
         raw: list[tuple[int, int, str, list[int]]] = []  # (line, column order, message, lines)

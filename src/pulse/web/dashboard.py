@@ -43,7 +43,9 @@ def card(line: ScorecardLine, client: Client) -> dict[str, Any]:
         {
             "cadence": client.profile.cadence.get(kpi.id, kpi.cadence).value,
             "value_text": value_text(r.value, kpi.unit, currency),
-            "target_text": value_text(r.target, kpi.unit, currency) if r.target is not None else None,
+            "target_text": value_text(r.target, kpi.unit, currency)
+            if r.target is not None
+            else None,
             **{f"status_{k}": v for k, v in status_json(r.status).items() if k != "status"},
             "trend": trend_json(r.trend, kpi, currency, previous.label),
             "previous_status": previous_status,

@@ -40,12 +40,22 @@ class WebError(Exception):
 
 def issue_json(issue: Issue) -> dict[str, Any]:
     """One issue of the envelope."""
-    return {"message": issue.message, "file": issue.file, "line": issue.line, "column": issue.column}
+    return {
+        "message": issue.message,
+        "file": issue.file,
+        "line": issue.line,
+        "column": issue.column,
+    }
 
 
 def envelope(status: int, error: str, issues: Sequence[Issue] = ()) -> dict[str, Any]:
     """The error envelope."""
-    return {"ok": False, "error": error, "errors": [issue_json(i) for i in issues], "status": status}
+    return {
+        "ok": False,
+        "error": error,
+        "errors": [issue_json(i) for i in issues],
+        "status": status,
+    }
 
 
 def wants_json(request: Request) -> bool:
@@ -73,7 +83,9 @@ def _message(exc: PulseError) -> str:
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the envelope or the error page."""
 
-    def respond(request: Request, status: int, error: str, issues: Sequence[Issue] = ()) -> Response:
+    def respond(
+        request: Request, status: int, error: str, issues: Sequence[Issue] = ()
+    ) -> Response:
         headers = {"Cache-Control": "no-store"}
         if wants_json(request):
             return JSONResponse(envelope(status, error, issues), status, headers=headers)
@@ -109,7 +121,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         issues = [
-            Issue(str(e.get("msg", "invalid")), None, None, ".".join(str(p) for p in e.get("loc", ())))
+            Issue(
+                str(e.get("msg", "invalid")), None, None, ".".join(str(p) for p in e.get("loc", ()))
+            )
             for e in exc.errors()
         ]
         return respond(request, 422, "invalid request", issues)

@@ -88,7 +88,9 @@ def definition(computer: Computer, kpi: KPI, period: Period) -> dict[str, Any]:
 
     threshold = computer.threshold(kpi.id)
     try:
-        sql = transpile(computer.sql(kpi.id, [period.previous(), period], []), "duckdb", pretty=True)
+        sql = transpile(
+            computer.sql(kpi.id, [period.previous(), period], []), "duckdb", pretty=True
+        )
     except PulseError as exc:
         sql = f"-- could not compile: {exc.message}"
     return {
@@ -165,9 +167,9 @@ def compute_kpi_page(
         if current
         else None,
         "series": [_point(r, currency) for r in series],
-        "segments": [] if missing else segments(
-            computer, kpi, period, split_dimensions(client, kpi, by), client
-        ),
+        "segments": []
+        if missing
+        else segments(computer, kpi, period, split_dimensions(client, kpi, by), client),
         "dimensions": kpi.dimensions,
         "explanation": {
             "from": period.previous().label,

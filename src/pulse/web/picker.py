@@ -70,9 +70,7 @@ class Picked:
         }
 
 
-def pick(
-    period: str | None, kind: str | None, today: date, fiscal_start_month: int = 1
-) -> Picked:
+def pick(period: str | None, kind: str | None, today: date, fiscal_start_month: int = 1) -> Picked:
     """Resolve the ``period`` and ``kind`` query parameters into a :class:`Picked`.
 
     A period label wins when it parses and, if a kind is also given, is of that kind (the

@@ -105,9 +105,7 @@ def sparkline(history: list[dict[str, Any]], width: int = 120, height: int = 32)
         tip = escape(f"{h.get('period')}: {h.get('text', v)}")
         last = i == len(values) - 1
         radius = 2.5 if last else 1.5
-        dots.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}"><title>{tip}</title></circle>'
-        )
+        dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}"><title>{tip}</title></circle>')
     lines = "".join(
         f'<polyline points="{" ".join(seg)}" fill="none"></polyline>' for seg in segments if seg
     )

@@ -67,9 +67,7 @@ class Client:
         self.state = state
         self.ws = ws
         self.base_profile: Profile = load_profile(ws.settings.profile)
-        self.kpi_set: KPISetState = kpi_set_state(
-            ws, self.base_profile, state.meta, state.today()
-        )
+        self.kpi_set: KPISetState = kpi_set_state(ws, self.base_profile, state.meta, state.today())
         self.profile: Profile = self.kpi_set.effective_profile()
 
     @property

@@ -53,7 +53,9 @@ def render(
         "json_url": json_twin_url(request),
         **(extra or {}),
     }
-    return templates.TemplateResponse(request, template, context, status_code=status, headers=NO_STORE)
+    return templates.TemplateResponse(
+        request, template, context, status_code=status, headers=NO_STORE
+    )
 
 
 def json_page(page: Mapping[str, Any], status: int = 200) -> JSONResponse:

@@ -206,18 +206,23 @@ class MetaStore:
             con.close()
 
     # -- users -----------------------------------------------------------------------------
-    def add_user(self, username: str, password: str, role: Role | str) -> User:
-        """Create a user; the password is stored as an argon2 hash."""
+    def check_new_user(self, username: str, role: Role | str) -> Role:
+        """Refuse a bad or taken user name and an unknown role (before asking for a password)."""
         if not USERNAME_RE.match(username):
             raise MetaError(
                 f"invalid user name '{username}': expected lowercase letters, digits, "
                 "'.', '_', '-' or '@' (starting with a letter or digit, at most 64 characters)"
             )
-        role = _role(role, tuple(Role))
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise MetaError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+        checked = _role(role, tuple(Role))
         if self.user(username) is not None:
             raise MetaError(f"user '{username}' already exists")
+        return checked
+
+    def add_user(self, username: str, password: str, role: Role | str) -> User:
+        """Create a user; the password is stored as an argon2 hash."""
+        role = self.check_new_user(username, role)
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise MetaError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
         created = _now().isoformat()
         with self._connect() as con:
             con.execute(

@@ -45,9 +45,7 @@ def admin_users(request: Request, viewer: AdminDep, state: StateDep) -> Response
     return render(request, "admin_users.html", users_payload(state), viewer=viewer)
 
 
-def _redo(
-    request: Request, state: AppState, viewer: Viewer, exc: PulseError
-) -> Response:
+def _redo(request: Request, state: AppState, viewer: Viewer, exc: PulseError) -> Response:
     page = users_payload(state)
     page["error"] = exc.message + (f" ({exc.hint})" if exc.hint else "")
     return render(request, "admin_users.html", page, viewer=viewer, status=400)

@@ -9,7 +9,7 @@ request came over TLS (or the settings force it).
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -120,7 +120,7 @@ def login(
             username=username,
         )
     state.limiter.succeeded(keys[0])
-    token, session = state.meta.create_session(username, state.settings.session_hours)
+    token, _session = state.meta.create_session(username, state.settings.session_hours)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -144,3 +144,17 @@ def logout(request: Request, state: StateDep, viewer: ViewerDep, _csrf: CsrfDep)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/-/session", operation_id="session")
+def session_info(viewer: ViewerDep) -> dict[str, Any]:
+    """Who is logged in, what they may see, and the CSRF token scripts send as X-CSRF-Token.
+
+    Only same-origin pages can read it (no CORS), like the token in every form.
+    """
+    return {
+        "ok": True,
+        "user": viewer.user.to_json(),
+        "grants": {name: role.value for name, role in viewer.grants.items()},
+        "csrf_token": viewer.session.csrf_token,
+    }

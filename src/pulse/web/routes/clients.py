@@ -64,9 +64,7 @@ def client_review(
     payload = dashboard(client, picked.period)
     statuses = {c["kpi"]: c["status"] for c in cards(payload)}
     client.state.meta.add_review(client.name, viewer.username, picked.period.label, statuses)
-    return RedirectResponse(
-        f"/clients/{client.name}?period={picked.period.label}", status_code=303
-    )
+    return RedirectResponse(f"/clients/{client.name}?period={picked.period.label}", status_code=303)
 
 
 def findings_payload(client: Client, picked: Picked) -> dict[str, Any]:
@@ -83,9 +81,7 @@ def findings_page_json(client: ClientDep, picked: PeriodDep) -> JSONResponse:
     return json_page(findings_payload(client, picked))
 
 
-@router.get(
-    "/clients/{name}/findings", operation_id="findings_page", response_class=HTMLResponse
-)
+@router.get("/clients/{name}/findings", operation_id="findings_page", response_class=HTMLResponse)
 def findings_page(
     request: Request, client: ClientDep, picked: PeriodDep, viewer: ViewerDep
 ) -> Response:
@@ -107,10 +103,7 @@ def forecast_page_json(client: ClientDep, picked: PeriodDep) -> JSONResponse:
     return json_page(forecast_payload(client, picked))
 
 
-
-@router.get(
-    "/clients/{name}/forecast", operation_id="forecast_page", response_class=HTMLResponse
-)
+@router.get("/clients/{name}/forecast", operation_id="forecast_page", response_class=HTMLResponse)
 def forecast_page(
     request: Request, client: ClientDep, picked: PeriodDep, viewer: ViewerDep
 ) -> Response:

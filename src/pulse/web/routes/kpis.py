@@ -52,9 +52,7 @@ def kpi_page_json(
     return json_page(kpi_payload(client, kpi_id, picked, by))
 
 
-@router.get(
-    "/clients/{name}/kpis/{kpi_id}", operation_id="kpi_page", response_class=HTMLResponse
-)
+@router.get("/clients/{name}/kpis/{kpi_id}", operation_id="kpi_page", response_class=HTMLResponse)
 def kpi_page_html(
     request: Request,
     client: ClientDep,

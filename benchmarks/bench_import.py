@@ -1,0 +1,225 @@
+"""Benchmark: importing a validated opportunities CSV (1 million and 10 million rows).
+
+For each size this script generates a clean 16-column opportunities CSV into
+``benchmarks/.data/`` (git-ignored; reused when present), then runs, each in a fresh
+subprocess and a fresh workspace:
+
+- **first import**: the file into an empty ``opportunities`` table (streaming path);
+- **re-import**: the same file again (staged upsert path: every row compared, none changed).
+
+Time is the wall time of ``pulse.ingest.import_file`` measured inside the child; peak memory
+is the child's maximum resident set size, read in the measuring process with
+``resource.getrusage(RUSAGE_CHILDREN)``. The figures, the machine and the exact command are
+written into the ``## Import`` section of ``docs/benchmarks.md``.
+
+    .venv/bin/python benchmarks/bench_import.py --rows 1000000 10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / ".data"
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Import"
+
+GENERATE = """
+COPY (
+  SELECT
+    'OPP-' || lpad(i::VARCHAR, 9, '0') AS opportunity_id,
+    'Deal ' || i::VARCHAR AS name,
+    'ACC-' || lpad(((hash(i, 1) % 50000)::BIGINT)::VARCHAR, 6, '0') AS account_id,
+    'REP-' || lpad(((hash(i, 2) % 300)::BIGINT)::VARCHAR, 4, '0') AS owner_id,
+    ['new', 'expansion', 'renewal'][1 + (hash(i, 3) % 3)::BIGINT] AS type,
+    ['Core', 'Analytics', 'Services', 'Hardware'][1 + (hash(i, 4) % 4)::BIGINT] AS product_line,
+    ['EMEA', 'NA', 'APAC', 'LATAM'][1 + (hash(i, 5) % 4)::BIGINT] AS region,
+    ['SMB', 'Mid-market', 'Enterprise'][1 + (hash(i, 6) % 3)::BIGINT] AS segment,
+    ['sales', 'partner', 'marketing'][1 + (hash(i, 7) % 3)::BIGINT] AS source,
+    (((hash(i, 8) % 20000000)::BIGINT) / 100.0)::DECIMAL(12, 2)::VARCHAR AS amount,
+    'USD' AS currency,
+    (DATE '2021-01-01' + ((hash(i, 9) % 1000)::BIGINT)::INTEGER)::VARCHAR AS created_at,
+    (DATE '2021-01-01' + ((hash(i, 9) % 1000)::BIGINT + 30 + (hash(i, 10) % 180)::BIGINT)::INTEGER)::VARCHAR AS close_date,
+    ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Closed'][1 + (hash(i, 11) % 5)::BIGINT] AS stage,
+    ['open', 'won', 'lost'][1 + (hash(i, 12) % 3)::BIGINT] AS status,
+    CASE WHEN (hash(i, 12) % 3)::BIGINT = 0 THEN NULL
+         ELSE (DATE '2021-01-01' + ((hash(i, 9) % 1000)::BIGINT + 30 + (hash(i, 10) % 180)::BIGINT)::INTEGER)::VARCHAR
+    END AS closed_at
+  FROM range({rows}) t(i)
+) TO '{path}' (HEADER, DELIMITER ',')
+"""
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from pulse.ingest import import_file
+from pulse.workspace.store import create_workspace, open_workspace
+home, name, path, first = sys.argv[1], "bench", Path(sys.argv[2]), sys.argv[3] == "first"
+ws = create_workspace(name, "b2b_saas", home) if first else open_workspace(name, home)
+start = time.perf_counter()
+result = import_file(ws, "opportunities", path)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rows": result.rows_read, "inserted": result.inserted,
+                  "unchanged": result.unchanged, "rows_after": result.rows_after}))
+"""
+
+
+def generate(rows: int) -> Path:
+    """The benchmark file for ``rows`` rows, generated once."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"opportunities-{rows}.csv"
+    if not path.is_file():
+        tmp = path.with_suffix(".tmp")
+        con = duckdb.connect()
+        con.execute(GENERATE.format(rows=rows, path=tmp))
+        con.close()
+        tmp.replace(path)
+    return path
+
+
+def measure(home: Path, path: Path, mode: str) -> dict[str, float]:
+    """Run one import in a child process; return its figures and peak RSS in MiB."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(home), str(path), mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"import failed:\n{proc.stderr}")
+    figures: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    # ru_maxrss is KiB on Linux; with one child per measuring process it is that child's peak
+    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return figures
+
+
+def run_size(rows: int) -> dict[str, object]:
+    """Generate, then first import and re-import, each measured in its own process."""
+    path = generate(rows)
+    home = DATA / f"home-{rows}"
+    shutil.rmtree(home, ignore_errors=True)
+    out: dict[str, object] = {"rows": rows, "mib": path.stat().st_size / 2**20}
+    for mode in ("first", "again"):
+        # a fresh measuring process per run, so RUSAGE_CHILDREN sees exactly one child
+        proc = subprocess.run(
+            [sys.executable, __file__, "--measure", str(home), str(path), mode],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(proc.stdout + proc.stderr)
+        out[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}; load average at the start: {load}"
+    )
+
+
+def section(results: list[dict[str, object]], command: str, where: str) -> str:
+    lines = [
+        SECTION,
+        "",
+        "Importing a validated 16-column opportunities CSV (ISO dates, plain amounts) into a",
+        "workspace: read, type, validate every row, check keys, write, log — one transaction.",
+        "*First import* goes into an empty table (streaming); *re-import* imports the same file",
+        "again (staged upsert: every row compared by key, none changed). Peak memory is the",
+        "importing process's maximum resident set size.",
+        "",
+        "| rows | file | first import | rows/s | peak memory | re-import | rows/s | peak memory |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        first, again = r["first"], r["again"]
+        assert isinstance(first, dict) and isinstance(again, dict)
+        rows = int(r["rows"])  # type: ignore[call-overload]
+        lines.append(
+            f"| {rows:,} | {float(r['mib']):,.0f} MiB "  # type: ignore[arg-type]
+            f"| {first['seconds']:.2f} s | {rows / first['seconds']:,.0f} "
+            f"| {first['peak_mib']:,.0f} MiB "
+            f"| {again['seconds']:.2f} s | {rows / again['seconds']:,.0f} "
+            f"| {again['peak_mib']:,.0f} MiB |"
+        )
+    lines += ["", f"Machine: {where}.", "", "Command:", "", "```bash", command, "```", ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    """Replace (or add) the ``## Import`` section of docs/benchmarks.md."""
+    current = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n"
+    lines = current.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
+    if start is None:
+        body = current.rstrip("\n") + "\n\n" + text
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        after = "\n".join(lines[end:])
+        body = "\n".join(lines[:start]) + "\n" + text + ("\n" + after if after else "")
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark CSV imports.")
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--no-doc", action="store_true", help="print only; leave the doc alone")
+    parser.add_argument(
+        "--measure", nargs=3, metavar=("HOME", "FILE", "MODE"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.measure:
+        home, path, mode = args.measure
+        print(json.dumps(measure(Path(home), Path(path), mode)))
+        return
+    where = machine()
+    results = []
+    for rows in args.rows:
+        started = time.perf_counter()
+        result = run_size(rows)
+        results.append(result)
+        print(
+            json.dumps(result),
+            f"({time.perf_counter() - started:.0f} s with generation)",
+            flush=True,
+        )
+    command = ".venv/bin/python benchmarks/bench_import.py --rows " + " ".join(
+        str(r) for r in args.rows
+    )
+    text = section(results, command, where)
+    print(text)
+    if not args.no_doc:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()

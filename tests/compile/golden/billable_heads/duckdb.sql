@@ -1,0 +1,93 @@
+WITH periods AS (
+  SELECT
+    '2024-Q2' AS period_key,
+    CAST('2024-04-01' AS DATE) AS period_start,
+    CAST('2024-06-30' AS DATE) AS period_end,
+    CAST('2024-04-01' AS DATE) AS as_of
+), stage_map AS (
+  SELECT
+    'qualification' AS stage,
+    CAST(0.1 AS DOUBLE) AS probability,
+    1 AS stage_order
+  UNION ALL
+  SELECT
+    'discovery' AS stage,
+    CAST(0.2 AS DOUBLE) AS probability,
+    2 AS stage_order
+  UNION ALL
+  SELECT
+    'demo' AS stage,
+    CAST(0.35 AS DOUBLE) AS probability,
+    3 AS stage_order
+  UNION ALL
+  SELECT
+    'proposal' AS stage,
+    CAST(0.5 AS DOUBLE) AS probability,
+    4 AS stage_order
+  UNION ALL
+  SELECT
+    'negotiation' AS stage,
+    CAST(0.75 AS DOUBLE) AS probability,
+    5 AS stage_order
+  UNION ALL
+  SELECT
+    'verbal commitment' AS stage,
+    CAST(0.9 AS DOUBLE) AS probability,
+    6 AS stage_order
+), pulse_settings AS (
+  SELECT
+    CAST('2024-07-01' AS DATE) AS today,
+    0 AS cycle_from_first_meeting,
+    CAST(NULL AS INT) AS reactivation_window_months,
+    CAST(50.0 AS DOUBLE) AS health_threshold,
+    CAST(0.5 AS DOUBLE) AS w_usage,
+    CAST(0.25 AS DOUBLE) AS w_tickets,
+    CAST(0.25 AS DOUBLE) AS w_nps
+), delivery_periods AS (
+  SELECT
+    p.period_key,
+    d.period_start AS delivery_start,
+    d.period_end AS delivery_end,
+    DATE_DIFF('DAY', GREATEST(d.period_start, p.period_start), LEAST(d.period_end, p.period_end)) + 1 AS covered_days,
+    d.labour_cost * (
+      DATE_DIFF('DAY', GREATEST(d.period_start, p.period_start), LEAST(d.period_end, p.period_end)) + 1
+    ) / (
+      DATE_DIFF('DAY', d.period_start, d.period_end) + 1
+    ) AS labour_cost,
+    COALESCE(d.subcontractor_cost, 0) * (
+      DATE_DIFF('DAY', GREATEST(d.period_start, p.period_start), LEAST(d.period_end, p.period_end)) + 1
+    ) / (
+      DATE_DIFF('DAY', d.period_start, d.period_end) + 1
+    ) AS subcontractor_cost,
+    d.engagement_hours * (
+      DATE_DIFF('DAY', GREATEST(d.period_start, p.period_start), LEAST(d.period_end, p.period_end)) + 1
+    ) / (
+      DATE_DIFF('DAY', d.period_start, d.period_end) + 1
+    ) AS engagement_hours,
+    d.billable_heads * (
+      DATE_DIFF('DAY', GREATEST(d.period_start, p.period_start), LEAST(d.period_end, p.period_end)) + 1
+    ) AS head_days,
+    CASE
+      WHEN NOT d.billable_heads IS NULL
+      THEN DATE_DIFF('DAY', GREATEST(d.period_start, p.period_start), LEAST(d.period_end, p.period_end)) + 1
+    END AS head_covered_days
+  FROM periods AS p
+  JOIN delivery AS d
+    ON d.period_start <= p.period_end AND d.period_end >= p.period_start
+)
+SELECT
+  *
+FROM (
+  SELECT
+    p.period_key AS period_key,
+    CAST(SUM(m.head_days) AS DOUBLE) / NULLIF(CAST(SUM(m.head_covered_days) AS DOUBLE), 0) AS value,
+    CAST(NULL AS DOUBLE) AS numerator,
+    CAST(NULL AS DOUBLE) AS denominator
+  FROM periods AS p
+  LEFT JOIN delivery_periods AS m
+    ON m.period_key = p.period_key
+  GROUP BY
+    p.period_key
+) AS result
+ORDER BY
+  period_key

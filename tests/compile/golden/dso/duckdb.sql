@@ -1,0 +1,146 @@
+WITH periods AS (
+  SELECT
+    '2024-Q2' AS period_key,
+    CAST('2024-04-01' AS DATE) AS period_start,
+    CAST('2024-06-30' AS DATE) AS period_end,
+    CAST('2024-04-01' AS DATE) AS as_of
+), stage_map AS (
+  SELECT
+    'qualification' AS stage,
+    CAST(0.1 AS DOUBLE) AS probability,
+    1 AS stage_order
+  UNION ALL
+  SELECT
+    'discovery' AS stage,
+    CAST(0.2 AS DOUBLE) AS probability,
+    2 AS stage_order
+  UNION ALL
+  SELECT
+    'demo' AS stage,
+    CAST(0.35 AS DOUBLE) AS probability,
+    3 AS stage_order
+  UNION ALL
+  SELECT
+    'proposal' AS stage,
+    CAST(0.5 AS DOUBLE) AS probability,
+    4 AS stage_order
+  UNION ALL
+  SELECT
+    'negotiation' AS stage,
+    CAST(0.75 AS DOUBLE) AS probability,
+    5 AS stage_order
+  UNION ALL
+  SELECT
+    'verbal commitment' AS stage,
+    CAST(0.9 AS DOUBLE) AS probability,
+    6 AS stage_order
+), pulse_settings AS (
+  SELECT
+    CAST('2024-07-01' AS DATE) AS today,
+    0 AS cycle_from_first_meeting,
+    CAST(NULL AS INT) AS reactivation_window_months,
+    CAST(50.0 AS DOUBLE) AS health_threshold,
+    CAST(0.5 AS DOUBLE) AS w_usage,
+    CAST(0.25 AS DOUBLE) AS w_tickets,
+    CAST(0.25 AS DOUBLE) AS w_nps
+), invoice_fx_dates AS (
+  SELECT
+    i.invoice_id,
+    MAX(fx.date) AS rate_date
+  FROM invoices AS i
+  JOIN fx_rates AS fx
+    ON fx.currency = i.currency AND fx.date <= i.issued_at
+  GROUP BY
+    i.invoice_id
+), invoice_facts AS (
+  SELECT
+    i.invoice_id,
+    i.account_id,
+    i.opportunity_id,
+    i.rep_id AS owner_id,
+    COALESCE(i.territory, r.territory) AS territory,
+    i.product_line,
+    i.stream,
+    a.segment,
+    a.region,
+    CASE WHEN i.is_recurring THEN 1 ELSE 0 END AS is_recurring,
+    CASE WHEN i.is_outcome_based THEN 1 ELSE 0 END AS is_outcome_based,
+    i.issued_at,
+    i.due_at,
+    i.paid_at,
+    i.amount * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8)) AS revenue,
+    i.cost * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8)) AS cost,
+    CASE
+      WHEN NOT i.cost IS NULL
+      THEN i.amount * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8))
+    END AS costed_revenue,
+    CASE
+      WHEN i.cost IS NULL
+      THEN i.amount * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8))
+    END AS uncosted_revenue,
+    (
+      i.amount - i.cost
+    ) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8)) AS gross_profit
+  FROM invoices AS i
+  LEFT JOIN accounts AS a
+    ON a.account_id = i.account_id
+  LEFT JOIN reps AS r
+    ON r.rep_id = i.rep_id
+  LEFT JOIN invoice_fx_dates AS d
+    ON d.invoice_id = i.invoice_id
+  LEFT JOIN fx_rates AS fx
+    ON fx.currency = i.currency AND fx.date = d.rate_date
+), receivables_periods AS (
+  SELECT
+    p.period_key,
+    f.invoice_id,
+    f.account_id,
+    f.owner_id,
+    f.territory,
+    f.segment,
+    f.product_line,
+    f.stream,
+    f.issued_at,
+    f.paid_at,
+    DATE_DIFF('DAY', p.period_start, LEAST(p.as_of, p.period_end)) + 1 AS days,
+    CASE
+      WHEN f.paid_at IS NULL OR f.paid_at > LEAST(p.as_of, p.period_end)
+      THEN f.revenue
+      ELSE 0
+    END AS receivable,
+    CASE WHEN f.issued_at >= p.period_start THEN f.revenue ELSE 0 END AS period_revenue,
+    CAST(CASE WHEN f.issued_at >= p.period_start THEN f.revenue ELSE 0 END AS DOUBLE) / (
+      DATE_DIFF('DAY', p.period_start, LEAST(p.as_of, p.period_end)) + 1
+    ) AS daily_revenue,
+    CASE
+      WHEN f.paid_at >= p.period_start AND f.paid_at <= LEAST(p.as_of, p.period_end)
+      THEN DATE_DIFF('DAY', f.issued_at, f.paid_at)
+    END AS days_to_pay
+  FROM periods AS p
+  JOIN invoice_facts AS f
+    ON f.issued_at <= LEAST(p.as_of, p.period_end)
+    AND (
+      f.paid_at IS NULL OR f.paid_at >= p.period_start OR f.issued_at >= p.period_start
+    )
+)
+SELECT
+  *
+FROM (
+  SELECT
+    p.period_key AS period_key,
+    CAST(SUM(m.receivable) AS DOUBLE) * 1.0 / NULLIF(CAST(SUM(m.daily_revenue) AS DOUBLE), 0) AS value,
+    SUM(m.receivable) AS numerator,
+    SUM(m.daily_revenue) AS denominator,
+    SUM(m.period_revenue) AS c_revenue,
+    MAX(m.days) AS c_days,
+    SUM(CASE WHEN m.receivable <> 0 THEN 1 ELSE 0 END) AS c_open_invoices,
+    AVG(m.days_to_pay) AS c_average_days_to_pay,
+    COUNT(m.days_to_pay) AS c_invoices_paid
+  FROM periods AS p
+  LEFT JOIN receivables_periods AS m
+    ON m.period_key = p.period_key
+  GROUP BY
+    p.period_key
+) AS result
+ORDER BY
+  period_key

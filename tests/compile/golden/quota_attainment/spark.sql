@@ -1,0 +1,157 @@
+WITH periods AS (
+  SELECT
+    '2024-Q2' AS period_key,
+    CAST('2024-04-01' AS DATE) AS period_start,
+    CAST('2024-06-30' AS DATE) AS period_end,
+    CAST('2024-04-01' AS DATE) AS as_of
+), stage_map AS (
+  SELECT
+    'qualification' AS stage,
+    CAST(0.1 AS DOUBLE) AS probability,
+    1 AS stage_order
+  UNION ALL
+  SELECT
+    'discovery' AS stage,
+    CAST(0.2 AS DOUBLE) AS probability,
+    2 AS stage_order
+  UNION ALL
+  SELECT
+    'demo' AS stage,
+    CAST(0.35 AS DOUBLE) AS probability,
+    3 AS stage_order
+  UNION ALL
+  SELECT
+    'proposal' AS stage,
+    CAST(0.5 AS DOUBLE) AS probability,
+    4 AS stage_order
+  UNION ALL
+  SELECT
+    'negotiation' AS stage,
+    CAST(0.75 AS DOUBLE) AS probability,
+    5 AS stage_order
+  UNION ALL
+  SELECT
+    'verbal commitment' AS stage,
+    CAST(0.9 AS DOUBLE) AS probability,
+    6 AS stage_order
+), pulse_settings AS (
+  SELECT
+    CAST('2024-07-01' AS DATE) AS today,
+    0 AS cycle_from_first_meeting,
+    CAST(NULL AS INT) AS reactivation_window_months,
+    CAST(50.0 AS DOUBLE) AS health_threshold,
+    CAST(0.5 AS DOUBLE) AS w_usage,
+    CAST(0.25 AS DOUBLE) AS w_tickets,
+    CAST(0.25 AS DOUBLE) AS w_nps
+), opportunity_facts AS (
+  SELECT
+    o.opportunity_id,
+    o.account_id,
+    o.owner_id,
+    o.type,
+    o.product_line,
+    COALESCE(o.region, a.region) AS region,
+    COALESCE(o.segment, a.segment) AS segment,
+    o.source,
+    o.motion,
+    o.amount,
+    o.list_amount,
+    o.created_at,
+    o.first_meeting_at,
+    o.close_date,
+    o.stage,
+    LOWER(TRIM(REPLACE(o.stage, '_', ' '))) AS stage_key,
+    o.status,
+    o.is_pilot,
+    o.pilot_converted,
+    o.deployments,
+    o.includes_service,
+    o.pricing_model,
+    CASE WHEN o.status IN ('won', 'lost') THEN COALESCE(o.closed_at, o.close_date) END AS closed_on,
+    CASE WHEN o.status = 'won' THEN 1 ELSE 0 END AS is_won,
+    CASE WHEN o.status = 'lost' THEN 1 ELSE 0 END AS is_lost,
+    CASE WHEN o.status IN ('won', 'lost') THEN 1 ELSE 0 END AS is_closed,
+    CASE
+      WHEN o.status = 'won'
+      THEN DATEDIFF(
+        DAY,
+        CASE
+          WHEN s.cycle_from_first_meeting = 1 AND NOT o.first_meeting_at IS NULL
+          THEN o.first_meeting_at
+          ELSE o.created_at
+        END,
+        COALESCE(o.closed_at, o.close_date)
+      )
+    END AS cycle_days,
+    CASE
+      WHEN o.amount < 10000
+      THEN '<10k'
+      WHEN o.amount < 50000
+      THEN '10k-50k'
+      WHEN o.amount < 250000
+      THEN '50k-250k'
+      ELSE '250k+'
+    END AS deal_size_band
+  FROM opportunities AS o
+  LEFT JOIN accounts AS a
+    ON a.account_id = o.account_id
+  CROSS JOIN pulse_settings AS s
+), kpi_bookings AS (
+  SELECT
+    p.period_key AS period_key,
+    SUM(m.amount * m.is_won) AS value,
+    CAST(NULL AS DOUBLE) AS numerator,
+    CAST(NULL AS DOUBLE) AS denominator,
+    SUM(m.is_won) AS c_won_deals
+  FROM periods AS p
+  LEFT JOIN opportunity_facts AS m
+    ON m.closed_on BETWEEN p.period_start AND p.period_end
+  GROUP BY
+    p.period_key
+), quota_periods AS (
+  SELECT
+    p.period_key,
+    q.rep_id AS owner_id,
+    CASE WHEN q.rep_id IS NULL THEN 1 ELSE 0 END AS is_company,
+    q.amount * (
+      DATEDIFF(DAY, GREATEST(q.period_start, p.period_start), LEAST(q.period_end, p.period_end)) + 1
+    ) / (
+      DATEDIFF(DAY, q.period_start, q.period_end) + 1
+    ) AS amount
+  FROM periods AS p
+  JOIN quotas AS q
+    ON q.period_start <= p.period_end AND q.period_end >= p.period_start
+), kpi_period_quota AS (
+  SELECT
+    p.period_key AS period_key,
+    CASE
+      WHEN SUM(m.is_company) > 0
+      THEN SUM(CASE WHEN m.is_company = 1 THEN m.amount END)
+      ELSE SUM(m.amount)
+    END AS value,
+    CAST(NULL AS DOUBLE) AS numerator,
+    CAST(NULL AS DOUBLE) AS denominator
+  FROM periods AS p
+  LEFT JOIN quota_periods AS m
+    ON m.period_key = p.period_key
+  GROUP BY
+    p.period_key
+)
+SELECT
+  *
+FROM (
+  SELECT
+    k.period_key AS period_key,
+    CAST(COALESCE(kpi_bookings.value, 0) AS DOUBLE) * 1.0 / NULLIF(CAST(kpi_period_quota.value AS DOUBLE), 0) AS value,
+    COALESCE(kpi_bookings.value, 0) AS numerator,
+    kpi_period_quota.value AS denominator,
+    kpi_bookings.value AS c_bookings,
+    kpi_period_quota.value AS c_period_quota
+  FROM periods AS k
+  LEFT JOIN kpi_bookings
+    ON kpi_bookings.period_key = k.period_key
+  LEFT JOIN kpi_period_quota
+    ON kpi_period_quota.period_key = k.period_key
+) AS result
+ORDER BY
+  period_key NULLS LAST
