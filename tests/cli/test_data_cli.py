@@ -63,7 +63,7 @@ def test_refused_import_prints_every_issue_and_exits_1(runner: CliRunner, tmp_pa
     result = runner.invoke(app, ["data", "import", "acme", "opportunities", str(path)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: bad.csv: 60 problems found; nothing was imported"
+    assert lines[0] == "error: bad.csv: 60 problems found (amount 60); nothing was imported"
     assert lines[1] == "  - bad.csv:2:amount: expected an amount, got 'x'"
     assert lines[50] == "  - bad.csv:51:amount: expected an amount, got 'x'"
     assert lines[51] == "  … and 10 more"

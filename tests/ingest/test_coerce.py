@@ -219,6 +219,8 @@ def test_explicit_date_format_first_iso_still_accepted(con: duckdb.DuckDBPyConne
         ("dmy", "31/03/2024", date(2024, 3, 31)),
         ("dmy", "31-03-2024", date(2024, 3, 31)),
         ("dmy", "31/03/2024 17:45", date(2024, 3, 31)),
+        ("mdy", "3/31/24", date(2024, 3, 31)),
+        ("dmy", "31/03/99 17:45", date(1999, 3, 31)),
         ("dmy", "03/31/2024", None),
         ("mdy", "02/30/2024", None),
     ],

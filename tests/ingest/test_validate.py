@@ -149,7 +149,7 @@ def test_first_fifty_are_shown_and_the_rest_counted(ws: Workspace, write) -> Non
     assert len(error.issues) == 120
     text = error.render()
     lines = text.splitlines()
-    assert lines[0] == "o.csv: 120 problems found; nothing was imported"
+    assert lines[0] == "o.csv: 120 problems found (amount 120); nothing was imported"
     assert lines[1] == "  - o.csv:2:amount: expected an amount, got 'x0'"
     assert lines[50] == "  - o.csv:51:amount: expected an amount, got 'x49'"
     assert lines[51] == "  … and 70 more"

@@ -15,6 +15,7 @@ the access test looks for.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -23,7 +24,10 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
+
+with warnings.catch_warnings():  # starlette's notice about httpx2; the test client still works
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
 
 from pulse.web import WebSettings, create_app
 from pulse.web.users import MetaStore

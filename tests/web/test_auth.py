@@ -161,4 +161,3 @@ def test_session_endpoint_gives_scripts_the_csrf_token(as_user: Any) -> None:
         "grants": {"acme": "client_viewer"},
         "csrf_token": token,
     }
-

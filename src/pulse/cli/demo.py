@@ -21,7 +21,9 @@ def demo(
     opportunities: Annotated[
         int, typer.Option("--opportunities", min=1, help="Opportunities per demo company.")
     ] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 7,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")
+    ] = 7,
     anchor: Annotated[
         str | None,
         typer.Option(
@@ -69,7 +71,9 @@ def demo(
         out.print("  " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
         built += 1
     if not built:
-        raise PulseError("no demo workspace was built", hint="the profile files are missing from the catalog")
+        raise PulseError(
+            "no demo workspace was built", hint="the profile files are missing from the catalog"
+        )
 
 
 def register(app: typer.Typer) -> None:

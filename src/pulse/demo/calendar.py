@@ -58,7 +58,7 @@ def add_months(days: npt.NDArray[Any], months: npt.NDArray[Any] | int) -> Ints:
     dom = days - month_start(m)
     target = m + np.asarray(months, dtype=np.int64)
     first = month_start(target)
-    return first + np.minimum(dom, month_start(target + 1) - 1 - first)
+    return np.asarray(first + np.minimum(dom, month_start(target + 1) - 1 - first), dtype=np.int64)
 
 
 def is_month_end(d: date) -> bool:

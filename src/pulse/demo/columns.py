@@ -46,7 +46,9 @@ def _mask(valid: Bools | None) -> Bools | None:
 
 def ids(prefix: str, numbers: npt.NDArray[Any], width: int) -> pa.Array:
     """Ids such as ``OPP-000123`` from integers."""
-    text = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()), width, "0")
+    text = pc.utf8_lpad(
+        pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()), width, "0"
+    )
     return pc.binary_join_element_wise(prefix, text, "")
 
 
@@ -99,8 +101,10 @@ def flags(values: npt.NDArray[Any], valid: Bools | None = None) -> pa.Array:
 
 def constant(value: str | None, n: int) -> pa.Array:
     """``n`` copies of one string (or nulls)."""
-    return pa.nulls(n, pa.string()) if value is None else pa.array([value] * 1, pa.string()).take(
-        pa.array(np.zeros(n, dtype=np.int64))
+    return (
+        pa.nulls(n, pa.string())
+        if value is None
+        else pa.array([value] * 1, pa.string()).take(pa.array(np.zeros(n, dtype=np.int64)))
     )
 
 

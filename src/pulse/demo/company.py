@@ -3,7 +3,7 @@ coaching and exchange rates.
 
 They are built from running totals kept while the chunks were generated (:class:`Totals`):
 
-* quotas are set the way a sales leader sets them, at 85% of what a ramped rep booked per
+* quotas are set the way a sales leader sets them, at 70% of what a ramped rep booked per
   month that year, prorated in the months a rep joined or left; the company quota is 85% of the
   sum of rep quotas (reps are over-assigned);
 * forecasts are the period's true bookings (including deals that close after the anchor) with
@@ -29,8 +29,14 @@ from pulse.demo.revenue import CURRENCIES, Fx
 
 SPEND_CHANNELS: dict[str, tuple[float, tuple[tuple[str, float], ...]]] = {
     "sales": (0.55, (("Salaries & commissions", 0.8), ("Travel & entertainment", 0.2))),
-    "marketing": (0.3, (("Digital", 0.4), ("Events & trade shows", 0.35), ("Content & brand", 0.25))),
-    "pipeline_generation": (0.15, (("SDR team", 0.6), ("Paid search", 0.25), ("Partner programs", 0.15))),
+    "marketing": (
+        0.3,
+        (("Digital", 0.4), ("Events & trade shows", 0.35), ("Content & brand", 0.25)),
+    ),
+    "pipeline_generation": (
+        0.15,
+        (("SDR team", 0.6), ("Paid search", 0.25), ("Partner programs", 0.15)),
+    ),
 }
 FORECAST_REPS = 5
 
@@ -69,11 +75,13 @@ class Totals:
             self.rep_won[r] += np.bincount(i[mine], weights=amount[mine], minlength=len(self.won))
         w = months - self.plan.window_start_month
         inside = closed & (w >= 0) & (w < len(self.bookings))
-        self.bookings += np.bincount(w[inside], weights=amount[inside], minlength=len(self.bookings))
-        flat = owner[inside] * len(self.bookings) + w[inside]
-        self.rep_bookings += np.bincount(flat, weights=amount[inside], minlength=self.rep_bookings.size).reshape(
-            self.rep_bookings.shape
+        self.bookings += np.bincount(
+            w[inside], weights=amount[inside], minlength=len(self.bookings)
         )
+        flat = owner[inside] * len(self.bookings) + w[inside]
+        self.rep_bookings += np.bincount(
+            flat, weights=amount[inside], minlength=self.rep_bookings.size
+        ).reshape(self.rep_bookings.shape)
 
     def add_arr(self, start: Ints, end: Ints, annual: Floats) -> None:
         """Paid lines: ARR at a month end is the sum of the changes up to that month."""
@@ -145,12 +153,14 @@ def quotas_table(plan: Plan, roster: Roster, totals: Totals, rep_ids: pa.Array) 
         first, last = _day(int(m)), _end(int(m))
         reps = roster.active_in(int(m))
         days = np.minimum(roster.left[reps], last) - np.maximum(roster.hired[reps], first) + 1
-        quota = max(per_year[int(m) // 12] * 0.85, 1_000_00.0)
+        quota = max(per_year[int(m) // 12] * 0.7, 1_000_00.0)
         amount = np.round(quota * days / (last - first + 1) / 10_000.0) * 10_000
         rep_rows.append(np.append(reps, -1))
         starts.append(np.full(len(reps) + 1, first))
         ends.append(np.full(len(reps) + 1, last))
-        amounts.append(np.append(amount, np.round(amount.sum() * 0.85 / 100_000.0) * 100_000).astype(np.int64))
+        amounts.append(
+            np.append(amount, np.round(amount.sum() * 0.85 / 100_000.0) * 100_000).astype(np.int64)
+        )
     rep = np.concatenate(rep_rows)
     return col.table(
         "quotas",
@@ -177,7 +187,9 @@ def forecasts_table(plan: Plan, totals: Totals, rep_ids: pa.Array) -> pa.Table:
         a, b = first - plan.create_start_month, last - plan.create_start_month
         return float(series[a : b + 1].sum())
 
-    def add(at_day: int, minute: int, first: int, last: int, who: str, truth: float, noise: float) -> None:
+    def add(
+        at_day: int, minute: int, first: int, last: int, who: str, truth: float, noise: float
+    ) -> None:
         value = truth * (1.0 + shape.forecast_bias + rng.normal(0.0, noise))
         snap.append((at_day - 1) * MICROS_PER_DAY + (17 * 60 + minute) * 60_000_000)
         p_start.append(_day(first))
@@ -193,9 +205,25 @@ def forecasts_table(plan: Plan, totals: Totals, rep_ids: pa.Array) -> pa.Table:
             truth = actual(m, q_last, totals.won)
             for step, shrink in ((0, 1.0), (1, 0.6), (2, 0.35)):
                 if m + step <= plan.end_month:
-                    add(_day(m + step), 0, m, q_last, "company", truth, shape.forecast_noise * shrink)
+                    add(
+                        _day(m + step),
+                        0,
+                        m,
+                        q_last,
+                        "company",
+                        truth,
+                        shape.forecast_noise * shrink,
+                    )
         for r, rep in enumerate(totals.forecast_reps):
-            add(_day(m), 15, m, m, f"rep:{rep_ids[int(rep)].as_py()}", actual(m, m, totals.rep_won[r]), 0.25)
+            add(
+                _day(m),
+                15,
+                m,
+                m,
+                f"rep:{rep_ids[int(rep)].as_py()}",
+                actual(m, m, totals.rep_won[r]),
+                0.25,
+            )
     return col.table(
         "forecasts",
         {
@@ -245,7 +273,9 @@ def spend_table(plan: Plan, totals: Totals) -> pa.Table:
                 ends.append(_end(int(m)))
                 cats.append(category)
                 chans.append(channel)
-                amounts.append(round(month_total * share * part * rng.uniform(0.9, 1.1) / 1000.0) * 1000)
+                amounts.append(
+                    round(month_total * share * part * rng.uniform(0.9, 1.1) / 1000.0) * 1000
+                )
     return col.table(
         "spend",
         {
@@ -297,14 +327,14 @@ def coaching_table(plan: Plan, roster: Roster, rep_ids: pa.Array) -> pa.Table:
         mid = first + 14
         active = np.flatnonzero((roster.hired <= mid) & (roster.left >= mid))
         ramping = roster.ramp(active, np.full(len(active), mid), shape.ramp_months) < 1.0
-        for kind, rate in enumerate((shape.ride_alongs, shape.deal_reviews)):
+        for k, rate in enumerate((shape.ride_alongs, shape.deal_reviews)):
             count = np.minimum(rng.poisson(rate * np.where(ramping, 1.5, 1.0)), len(work))
             picks = np.argsort(rng.random((len(active), len(work))), axis=1)
             take = np.arange(len(work)) < count[:, None]
             r, c = np.nonzero(take)
             reps.append(active[r])
             days.append(work[picks[r, c]])
-            kinds.append(np.full(len(r), kind))
+            kinds.append(np.full(len(r), k))
     rep = np.concatenate(reps)
     day = np.concatenate(days)
     kind = np.concatenate(kinds)

@@ -56,7 +56,9 @@ class Devices:
     active: Ints
 
 
-def account_created(plan: Plan, accounts: Accounts, deals: Deals, first_start: Ints, chunk: int) -> Ints:
+def account_created(
+    plan: Plan, accounts: Accounts, deals: Deals, first_start: Ints, chunk: int
+) -> Ints:
     """When each account entered the CRM: before its first deal or contract."""
     rng = plan.rng("account-created", chunk)
     first = first_start.copy()
@@ -68,7 +70,13 @@ def account_created(plan: Plan, accounts: Accounts, deals: Deals, first_start: I
 
 
 def draw_signups(
-    plan: Plan, accounts: Accounts, deals: Deals, contracts: Contracts, life: Life, created: Ints, chunk: int
+    plan: Plan,
+    accounts: Accounts,
+    deals: Deals,
+    contracts: Contracts,
+    life: Life,
+    created: Ints,
+    chunk: int,
 ) -> tuple[Signups, Lines]:
     """Sign-ups of self-serve buyers and free users, and the trials of free users."""
     rng = plan.rng("signups", chunk)
@@ -154,17 +162,30 @@ def draw_health(plan: Plan, lines: Lines, life: Life, chunk: int) -> Health:
     rng = plan.rng("health", chunk)
     account, month = customer_months(plan, lines)
     n_acc = len(life.churn)
-    seats = np.maximum(np.bincount(lines.account, weights=lines.annual * ~lines.is_trial, minlength=n_acc) / 60_000.0, 3.0)
+    seats = np.maximum(
+        np.bincount(lines.account, weights=lines.annual * ~lines.is_trial, minlength=n_acc)
+        / 60_000.0,
+        3.0,
+    )
     engagement = rng.uniform(0.55, 0.9, n_acc)
     mood = rng.normal(8.0, 1.1, n_acc)
-    churn_month = np.where(life.churn < NO_DAY, month_of(np.minimum(life.churn, plan.anchor)), NO_DAY)
+    churn_month = np.where(
+        life.churn < NO_DAY, month_of(np.minimum(life.churn, plan.anchor)), NO_DAY
+    )
     ahead = churn_month[account] - month
     risk = np.clip(1.0 - ahead / 6.0, 0.0, 1.0)
     m = len(account)
     usage = seats[account] * engagement[account] * (1.0 - 0.55 * risk) * rng.uniform(0.9, 1.1, m)
     tickets = rng.poisson(0.4 + np.sqrt(seats[account]) / 8.0 * (1.0 + 2.5 * risk))
     nps = np.clip(np.round(mood[account] - 4.0 * risk + rng.normal(0.0, 0.8, m)), 0, 10)
-    return Health(account, month_end(month), np.round(usage, 1), tickets.astype(np.int64), nps, rng.random(m) > 0.15)
+    return Health(
+        account,
+        month_end(month),
+        np.round(usage, 1),
+        tickets.astype(np.int64),
+        nps,
+        rng.random(m) > 0.15,
+    )
 
 
 def value_events(plan: Plan, life: Life) -> tuple[Ints, Ints]:
@@ -193,7 +214,9 @@ def draw_devices(plan: Plan, deals: Deals, lines: Lines, life: Life, chunk: int)
     pilot_tail = np.where(rng.random(n_acc) < 0.4, 0, rng.integers(90, 401, n_acc))
     stop = np.where(life.churn < NO_DAY, life.churn + tail, plan.anchor)
     stop = np.where(~recurring, pilot_end + pilot_tail, stop)
-    billed = np.bincount(lines.account[production], weights=lines.annual[production], minlength=n_acc)
+    billed = np.bincount(
+        lines.account[production], weights=lines.annual[production], minlength=n_acc
+    )
     sites = np.where((sites == 0) & recurring, np.ceil(billed / 2_000_000.0), sites)
     acc = np.flatnonzero((start < NO_DAY) & (sites > 0))
     first = np.maximum(month_of(start[acc]), plan.window_start_month)
@@ -204,5 +227,7 @@ def draw_devices(plan: Plan, deals: Deals, lines: Lines, life: Life, chunk: int)
     month = np.repeat(first, count) + np.arange(len(a)) - offsets
     fleet = sites * rng.uniform(8.0, 40.0, n_acc)
     ramp = np.clip((month - month_of(start[a]) + 1) / 3.0, 0.0, 1.0)
-    active = np.maximum(1, np.round(fleet[a] * ramp * rng.uniform(0.9, 1.05, len(a)))).astype(np.int64)
+    active = np.maximum(1, np.round(fleet[a] * ramp * rng.uniform(0.9, 1.05, len(a)))).astype(
+        np.int64
+    )
     return Devices(a, month_end(month), active)

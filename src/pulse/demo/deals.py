@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from pulse.demo.accounts import Accounts
-from pulse.demo.calendar import MICROS_PER_DAY, Bools, Floats, Ints, month_end, month_of, month_start
+from pulse.demo.calendar import (
+    MICROS_PER_DAY,
+    Bools,
+    Floats,
+    Ints,
+    month_end,
+    month_of,
+    month_start,
+)
 from pulse.demo.people import Roster
 from pulse.demo.plan import NO_DAY, Plan
 
@@ -96,7 +104,9 @@ def _round_money(dollars: Floats) -> Ints:
     return np.asarray(np.maximum(np.round(dollars / step) * step, 10.0) * 100, dtype=np.int64)
 
 
-def draw_deals(plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: int) -> tuple[Deals, History, Quotes]:
+def draw_deals(
+    plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: int
+) -> tuple[Deals, History, Quotes]:
     """Simulate ``n`` opportunities on ``accounts``."""
     shape = plan.shape
     rng = plan.rng("deals", chunk)
@@ -107,7 +117,9 @@ def draw_deals(plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: in
     first = month_start(months)
     created = np.sort(first + (rng.random(n) * (month_end(months) - first + 1)).astype(np.int64))
     cum = np.cumsum(accounts.weight)
-    account = np.minimum(np.searchsorted(cum, rng.random(n) * cum[-1], side="right"), accounts.n - 1)
+    account = np.minimum(
+        np.searchsorted(cum, rng.random(n) * cum[-1], side="right"), accounts.n - 1
+    )
     segment = accounts.segment[account]
     region = accounts.region[account]
     weights = np.array([p.weight for p in shape.product_lines])
@@ -138,6 +150,13 @@ def draw_deals(plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: in
     close_t = created + cycle_days
     closed = close_t <= anchor
 
+    # A rep who leaves hands their open deals to the newest rep in the region.
+    gone = roster.left[owner]
+    handed = (gone < close_t) & (gone < anchor)
+    owner = np.where(
+        handed, roster.successor(month_of(np.minimum(gone, anchor)) + 1, region), owner
+    )
+
     # Customers buy more: a deal created after the account's first win is an expansion.
     first_win = np.full(accounts.n, NO_DAY, dtype=np.int64)
     np.minimum.at(first_win, account[won], close_t[won])
@@ -149,7 +168,9 @@ def draw_deals(plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: in
     median = np.asarray(shape.deal_size, dtype=np.float64)[segment] * size
     median = np.where(self_serve, shape.self_serve_size, median)
     median = median * np.where(is_pilot, 0.12, 1.0)
-    median = median * np.select([deal_type == EXPANSION, deal_type == RENEWAL], [shape.expansion_size, 0.8], 1.0)
+    median = median * np.select(
+        [deal_type == EXPANSION, deal_type == RENEWAL], [shape.expansion_size, 0.8], 1.0
+    )
     final_amount = _round_money(median * rng.lognormal(0.0, 0.6, n))
     discounted = rng.random(n) < np.clip(
         np.where(self_serve, 0.15, shape.discount_share * roster.discounting[owner]), 0.0, 0.95
@@ -157,7 +178,9 @@ def draw_deals(plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: in
     pct = np.clip(rng.uniform(0.03, shape.max_discount, n) * SEGMENT_DISCOUNT[segment], 0.01, 0.45)
     pct = np.where(discounted, pct, 0.0)
 
-    history, state = _timeline(plan, rng, created, close_t, won, closed, self_serve, expected, final_amount)
+    history, state = _timeline(
+        plan, rng, created, close_t, won, closed, self_serve, expected, final_amount
+    )
     stage, close_date, amount, quote = state
     list_amount = np.asarray(np.round(amount / (1.0 - pct) / 1000.0) * 1000.0, dtype=np.int64)
     list_amount = np.maximum(list_amount, amount)
@@ -171,11 +194,17 @@ def draw_deals(plan: Plan, roster: Roster, accounts: Accounts, chunk: int, n: in
     has_meeting = ~self_serve & (rng.random(n) > 0.08)
     # A pilot deal closes when the pilot is decided: lost, or won and then rolled out or not.
     decided = is_pilot & won & closed
-    pilot_converted = np.where(decided, (rng.random(n) < shape.pilot_conversion).astype(np.int64), -1)
+    pilot_converted = np.where(
+        decided, (rng.random(n) < shape.pilot_conversion).astype(np.int64), -1
+    )
     deployments = np.zeros(n, dtype=np.int64)
     if shape.devices:
-        sites = DEPLOYMENTS[segment] * np.where(deal_type == NEW, 1.0, 0.5) * rng.lognormal(0.0, 0.6, n)
-        deployments = np.where(is_pilot, 1 + rng.poisson(0.5, n), np.maximum(1, np.round(sites))).astype(np.int64)
+        sites = (
+            DEPLOYMENTS[segment] * np.where(deal_type == NEW, 1.0, 0.5) * rng.lognormal(0.0, 0.6, n)
+        )
+        deployments = np.where(
+            is_pilot, 1 + rng.poisson(0.5, n), np.maximum(1, np.round(sites))
+        ).astype(np.int64)
     kinds = np.array([p.kind for p in shape.product_lines])[product]
     equipment = kinds == "equipment"
     attach = rng.random(n) < shape.service_attach * SERVICE_ATTACH[segment]
@@ -250,7 +279,9 @@ def _timeline(
     no_stage = is_open & (rng.random(n) < 0.025)
 
     # The close date planned at creation: usually optimistic, often a month end.
-    planned = created + np.maximum(1, np.round(expected * rng.uniform(0.5, 1.15, n))).astype(np.int64)
+    planned = created + np.maximum(1, np.round(expected * rng.uniform(0.5, 1.15, n))).astype(
+        np.int64
+    )
     planned = np.where(rng.random(n) < 0.6, month_end(month_of(planned)), planned)
     room = np.maximum(anchor - 5 - created - 14, 1)
     planned = np.where(past_close, created + 14 + (rng.random(n) * room).astype(np.int64), planned)
@@ -299,11 +330,15 @@ def _timeline(
 
     col = k + SLIPS
     pull = (gap < -14) & ~past_close & (rng.random(n) < 0.6)
-    day[:, col] = np.where(pull, np.clip(close_t - rng.integers(3, 26, n), created, close_t), NO_DAY)
+    day[:, col] = np.where(
+        pull, np.clip(close_t - rng.integers(3, 26, n), created, close_t), NO_DAY
+    )
     close_set[:, col] = close_t
 
     col += 1
-    day[:, col] = np.where(changed, created + np.round(rng.uniform(0.2, 0.9, n) * dur).astype(np.int64), NO_DAY)
+    day[:, col] = np.where(
+        changed, created + np.round(rng.uniform(0.2, 0.9, n) * dur).astype(np.int64), NO_DAY
+    )
     amount_set[:, col] = final_amount
 
     col += 1
@@ -355,7 +390,13 @@ def _ffill(values: Ints, present: Bools) -> Ints:
     return np.take_along_axis(values, idx, axis=1)
 
 
-def _quotes(rng: np.random.Generator, deals: Deals, quote: tuple[Bools, Ints, Ints], pct: Floats, anchor: int) -> Quotes:
+def _quotes(
+    rng: np.random.Generator,
+    deals: Deals,
+    quote: tuple[Bools, Ints, Ints],
+    pct: Floats,
+    anchor: int,
+) -> Quotes:
     """One quote per deal that reached the quote stage, plus a rejected first draft for some."""
     quoted, when, amount = quote
     d = np.flatnonzero(quoted)
@@ -368,13 +409,19 @@ def _quotes(rng: np.random.Generator, deals: Deals, quote: tuple[Bools, Ints, In
     status = np.where(deals.closed[d], np.where(deals.won[d], 1, 2), 0)
     decided = np.where(deals.closed[d], deals.close_t[d], -1)
     q_amount = np.where(status == 1, deals.final_amount[d], amount[d])
-    drift = np.where(rng.random(len(d)) < 0.55, 1.0, np.clip(1.0 + rng.normal(0.01, 0.04, len(d)), 0.9, 1.15))
-    invoiced = np.where(status == 1, np.round(q_amount * drift / 100.0) * 100.0, -1).astype(np.int64)
+    drift = np.where(
+        rng.random(len(d)) < 0.55, 1.0, np.clip(1.0 + rng.normal(0.01, 0.04, len(d)), 0.9, 1.15)
+    )
+    invoiced = np.where(status == 1, np.round(q_amount * drift / 100.0) * 100.0, -1).astype(
+        np.int64
+    )
     q_list = np.asarray(np.round(q_amount / (1.0 - pct[d]) / 1000.0) * 1000.0, dtype=np.int64)
     q_list = np.maximum(q_list, q_amount)
 
     r = np.flatnonzero(revised)
-    draft_amount = np.asarray(np.round(q_amount[r] * rng.uniform(1.05, 1.25, len(r)) / 1000.0) * 1000.0, dtype=np.int64)
+    draft_amount = np.asarray(
+        np.round(q_amount[r] * rng.uniform(1.05, 1.25, len(r)) / 1000.0) * 1000.0, dtype=np.int64
+    )
     return Quotes(
         deal=np.concatenate([d[r], d]),
         quoted_at=np.concatenate([q_day[r], final_day]),

@@ -85,10 +85,16 @@ def draw_leads(plan: Plan, deals: Deals, quotes: Quotes, accounts: Accounts, chu
     parent = np.repeat(np.arange(len(d)), extra)
     m = len(parent)
     u_src = src[parent]
-    u_created = np.clip(created[parent] + rng.integers(-60, 61, m), plan.window_start - 400, plan.anchor)
+    u_created = np.clip(
+        created[parent] + rng.integers(-60, 61, m), plan.window_start - 400, plan.anchor
+    )
     known = rng.random(m) < 0.35
     u_account = np.where(known, rng.integers(0, accounts.n, m), -1)
-    u_pql = np.where(is_product[u_src] & (rng.random(m) < 0.2), np.minimum(u_created + rng.integers(1, 20, m), plan.anchor), -1)
+    u_pql = np.where(
+        is_product[u_src] & (rng.random(m) < 0.2),
+        np.minimum(u_created + rng.integers(1, 20, m), plan.anchor),
+        -1,
+    )
 
     order = np.argsort(np.concatenate([created, u_created]), kind="stable")
     return Leads(
@@ -103,7 +109,9 @@ def draw_leads(plan: Plan, deals: Deals, quotes: Quotes, accounts: Accounts, chu
     )
 
 
-def draw_meetings(plan: Plan, roster: Roster, deals: Deals, accounts: Accounts, chunk: int) -> Meetings:
+def draw_meetings(
+    plan: Plan, roster: Roster, deals: Deals, accounts: Accounts, chunk: int
+) -> Meetings:
     """A qualified first meeting per deal that recorded one, and unqualified prospecting meetings."""
     rng = plan.rng("meetings", chunk)
     q = np.flatnonzero(deals.has_meeting)

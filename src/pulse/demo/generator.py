@@ -121,7 +121,9 @@ def generate(
     Deterministic: the same (profile, opportunities, seed, anchor) give identical tables.
     """
     pieces: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
-    for name, piece in iter_tables(profile_id, opportunities=opportunities, seed=seed, anchor=anchor):
+    for name, piece in iter_tables(
+        profile_id, opportunities=opportunities, seed=seed, anchor=anchor
+    ):
         pieces[name].append(piece)
     return {
         name: pa.concat_tables(parts).combine_chunks() if parts else col.empty(name)
@@ -151,7 +153,9 @@ def _chunk(
     )
     first_deal = np.full(accounts.n, deals.n, dtype=np.int64)
     np.minimum.at(first_deal, deals.account, np.arange(deals.n))
-    account_rep = np.where(first_deal < deals.n, deals.owner[np.minimum(first_deal, deals.n - 1)], account_rep)
+    account_rep = np.where(
+        first_deal < deals.n, deals.owner[np.minimum(first_deal, deals.n - 1)], account_rep
+    )
 
     contracts = draw_contracts(plan, deals, accounts, account_rep, chunk)
     lines, life = play_out(plan, contracts, accounts, fx, chunk)
@@ -170,7 +174,9 @@ def _chunk(
     meetings = draw_meetings(plan, roster, deals, accounts, chunk)
 
     won = deals.won
-    totals.add_won(month_of(deals.close_t[won]), deals.owner[won], deals.final_amount[won], deals.closed[won])
+    totals.add_won(
+        month_of(deals.close_t[won]), deals.owner[won], deals.final_amount[won], deals.closed[won]
+    )
     paid = ~lines.is_trial
     totals.add_arr(lines.start[paid], lines.end[paid], lines.annual[paid].astype(np.float64))
     rate = fx.at(invoices.currency, month_of(invoices.issued))
@@ -192,38 +198,50 @@ def _chunk(
     yield "leads", _leads(plan, leads, opp_ids, account_ids, counters, width)
     yield "meetings", _meetings(meetings, rep_ids, account_ids, counters, width)
     yield "subscriptions", _subscriptions(plan, lines, account_ids, counters, width)
-    yield "invoices", _invoices(plan, invoices, accounts, account_ids, opp_ids, rep_ids, counters, width)
+    yield (
+        "invoices",
+        _invoices(plan, invoices, accounts, account_ids, opp_ids, rep_ids, counters, width),
+    )
     yield "health_signals", _health(plan, lines, life, account_ids, chunk)
     acc, when = value_events(plan, life)
-    yield "value_events", col.table(
+    yield (
         "value_events",
-        {
-            "account_id": account_ids.take(pa.array(acc)),
-            "occurred_at": col.dates(when),
-            "kind": col.constant("first_value", len(acc)),
-        },
+        col.table(
+            "value_events",
+            {
+                "account_id": account_ids.take(pa.array(acc)),
+                "occurred_at": col.dates(when),
+                "kind": col.constant("first_value", len(acc)),
+            },
+        ),
     )
     if shape.devices:
         dev = draw_devices(plan, deals, lines, life, chunk)
-        yield "devices", col.table(
+        yield (
             "devices",
-            {
-                "account_id": account_ids.take(pa.array(dev.account)),
-                "observed_at": col.dates(dev.observed),
-                "active_devices": col.integers(dev.active),
-            },
+            col.table(
+                "devices",
+                {
+                    "account_id": account_ids.take(pa.array(dev.account)),
+                    "observed_at": col.dates(dev.observed),
+                    "active_devices": col.integers(dev.active),
+                },
+            ),
         )
     if signups is not None:
-        yield "signups", col.table(
+        yield (
             "signups",
-            {
-                "account_id": account_ids.take(pa.array(signups.account)),
-                "signed_up_at": col.dates(signups.signed_up),
-                "activated_at": col.dates(signups.activated, valid=signups.activated >= 0),
-                "pql_at": col.dates(signups.pql, valid=signups.pql >= 0),
-                "paid_at": col.dates(signups.paid, valid=signups.paid >= 0),
-                "upgraded_at": col.dates(signups.upgraded, valid=signups.upgraded >= 0),
-            },
+            col.table(
+                "signups",
+                {
+                    "account_id": account_ids.take(pa.array(signups.account)),
+                    "signed_up_at": col.dates(signups.signed_up),
+                    "activated_at": col.dates(signups.activated, valid=signups.activated >= 0),
+                    "pql_at": col.dates(signups.pql, valid=signups.pql >= 0),
+                    "paid_at": col.dates(signups.paid, valid=signups.paid >= 0),
+                    "upgraded_at": col.dates(signups.upgraded, valid=signups.upgraded >= 0),
+                },
+            ),
         )
 
 
@@ -241,7 +259,12 @@ def _plant_duplicates(names: pa.Array, domains: pa.Array) -> tuple[pa.Array, pa.
 
 
 def _accounts(
-    plan: Plan, accounts: Accounts, ids: pa.Array, names: pa.Array, domains: pa.Array, created: np.ndarray
+    plan: Plan,
+    accounts: Accounts,
+    ids: pa.Array,
+    names: pa.Array,
+    domains: pa.Array,
+    created: np.ndarray,
 ) -> pa.Table:
     return col.table(
         "accounts",
@@ -258,12 +281,19 @@ def _accounts(
 
 
 def _opportunities(
-    plan: Plan, deals: Deals, ids: pa.Array, account_ids: pa.Array, names: pa.Array, rep_ids: pa.Array
+    plan: Plan,
+    deals: Deals,
+    ids: pa.Array,
+    account_ids: pa.Array,
+    names: pa.Array,
+    rep_ids: pa.Array,
 ) -> pa.Table:
     shape = plan.shape
     product = col.text(shape.product_names, deals.product)
     suffix = col.text(("", " expansion", " renewal"), deals.type)
-    title = pc.binary_join_element_wise(names.take(pa.array(deals.account)), " - ", product, suffix, "")
+    title = pc.binary_join_element_wise(
+        names.take(pa.array(deals.account)), " - ", product, suffix, ""
+    )
     closed = deals.closed
     status = np.where(closed, np.where(deals.won, 1, 2), 0)
     iot = shape.devices
@@ -276,7 +306,9 @@ def _opportunities(
             "account_id": account_ids.take(pa.array(deals.account)),
             "owner_id": rep_ids.take(pa.array(deals.owner)),
             "type": col.text(TYPES, deals.type),
-            "product_line": col.text(shape.product_names, deals.product, valid=~deals.product_missing),
+            "product_line": col.text(
+                shape.product_names, deals.product, valid=~deals.product_missing
+            ),
             "region": col.text(shape.regions, deals.region),
             "segment": col.text(SEGMENTS, deals.segment),
             "source": col.text(OPP_SOURCES, deals.source, valid=~deals.source_missing),
@@ -291,10 +323,16 @@ def _opportunities(
             "status": col.text(STATUSES, status),
             "closed_at": col.dates(deals.close_t, valid=closed),
             "is_pilot": col.flags(deals.is_pilot, valid=has_pilot),
-            "pilot_converted": col.flags(deals.pilot_converted == 1, valid=deals.pilot_converted >= 0),
+            "pilot_converted": col.flags(
+                deals.pilot_converted == 1, valid=deals.pilot_converted >= 0
+            ),
             "deployments": col.integers(deals.deployments, valid=deals.deployments > 0),
-            "includes_service": col.flags(deals.includes_service == 1, valid=deals.includes_service >= 0),
-            "pricing_model": col.text(tuple(p for p, _ in shape.pricing_models) or ("",), deals.pricing),
+            "includes_service": col.flags(
+                deals.includes_service == 1, valid=deals.includes_service >= 0
+            ),
+            "pricing_model": col.text(
+                tuple(p for p, _ in shape.pricing_models) or ("",), deals.pricing
+            ),
         },
     )
 
@@ -320,7 +358,12 @@ def _next_ids(prefix: str, counters: _Counters, attr: str, n: int, width: int) -
 
 
 def _quotes(
-    quotes: Quotes, deals: Deals, opp_ids: pa.Array, account_ids: pa.Array, counters: _Counters, width: int
+    quotes: Quotes,
+    deals: Deals,
+    opp_ids: pa.Array,
+    account_ids: pa.Array,
+    counters: _Counters,
+    width: int,
 ) -> pa.Table:
     order = np.lexsort((quotes.deal, quotes.quoted_at))
     q = {k: v[order] for k, v in vars(quotes).items()}
@@ -341,7 +384,14 @@ def _quotes(
     )
 
 
-def _leads(plan: Plan, leads: Leads, opp_ids: pa.Array, account_ids: pa.Array, counters: _Counters, width: int) -> pa.Table:
+def _leads(
+    plan: Plan,
+    leads: Leads,
+    opp_ids: pa.Array,
+    account_ids: pa.Array,
+    counters: _Counters,
+    width: int,
+) -> pa.Table:
     n = len(leads.created)
     has_deal = leads.deal >= 0
     has_account = leads.account >= 0
@@ -351,7 +401,9 @@ def _leads(plan: Plan, leads: Leads, opp_ids: pa.Array, account_ids: pa.Array, c
             "lead_id": _next_ids("LEAD-", counters, "leads", n, width),
             "created_at": col.dates(leads.created),
             "source": col.text([s.name for s in plan.shape.lead_sources], leads.source),
-            "account_id": account_ids.take(pa.array(np.maximum(leads.account, 0), mask=~has_account)),
+            "account_id": account_ids.take(
+                pa.array(np.maximum(leads.account, 0), mask=~has_account)
+            ),
             "is_mql": col.flags(leads.is_mql),
             "pql_at": col.dates(leads.pql_at, valid=leads.pql_at >= 0),
             "opportunity_id": opp_ids.take(pa.array(np.maximum(leads.deal, 0), mask=~has_deal)),
@@ -361,7 +413,9 @@ def _leads(plan: Plan, leads: Leads, opp_ids: pa.Array, account_ids: pa.Array, c
     )
 
 
-def _meetings(meetings: Meetings, rep_ids: pa.Array, account_ids: pa.Array, counters: _Counters, width: int) -> pa.Table:
+def _meetings(
+    meetings: Meetings, rep_ids: pa.Array, account_ids: pa.Array, counters: _Counters, width: int
+) -> pa.Table:
     order = np.argsort(meetings.held, kind="stable")
     n = len(order)
     return col.table(
@@ -377,7 +431,9 @@ def _meetings(meetings: Meetings, rep_ids: pa.Array, account_ids: pa.Array, coun
     )
 
 
-def _subscriptions(plan: Plan, lines: Lines, account_ids: pa.Array, counters: _Counters, width: int) -> pa.Table:
+def _subscriptions(
+    plan: Plan, lines: Lines, account_ids: pa.Array, counters: _Counters, width: int
+) -> pa.Table:
     order = np.lexsort((lines.account, lines.start))
     n = len(order)
     end = lines.end[order]

@@ -30,6 +30,7 @@ class Roster:
     n_regions: int
     keys: Floats
     owners: Ints
+    newest: Ints
 
     @property
     def n(self) -> int:
@@ -41,6 +42,13 @@ class Roster:
         group = (months - self.first_month) * self.n_regions + regions
         pos = np.searchsorted(self.keys, group + u, side="right")
         return np.asarray(self.owners[np.minimum(pos, len(self.owners) - 1)], dtype=np.int64)
+
+    def successor(self, months: Ints, regions: Ints) -> Ints:
+        """The newest rep in each (month, region): who inherits a leaver's open deals."""
+        group = np.clip(
+            (months - self.first_month) * self.n_regions + regions, 0, len(self.newest) - 1
+        )
+        return np.asarray(self.newest[group], dtype=np.int64)
 
     def ramp(self, rep: Ints, day: Ints, months: int) -> Floats:
         """How far into their ramp each rep is on ``day``: 0 on the first day, 1 when ramped."""
@@ -74,7 +82,9 @@ def build_roster(plan: Plan) -> Roster:
     for r in range(len(region_share)):
         # The team in place when the span opens: mostly tenured, a few still ramping.
         size = need[r][0]
-        tenure = np.where(rng.random(size) < 0.15, rng.integers(20, 180, size), rng.integers(200, 2200, size))
+        tenure = np.where(
+            rng.random(size) < 0.15, rng.integers(20, 180, size), rng.integers(200, 2200, size)
+        )
         teams.append(list(range(len(hired), len(hired) + size)))
         hired += [first_day - int(t) for t in tenure]
         left += [NO_DAY] * size
@@ -86,7 +96,11 @@ def build_roster(plan: Plan) -> Roster:
         for r, team in enumerate(teams):
             stay = []
             for k in team:
-                if hired[k] < start - 90 and m < months[-1] and rng.random() < shape.attrition / 12.0:
+                if (
+                    hired[k] < start - 90
+                    and m < months[-1]
+                    and rng.random() < shape.attrition / 12.0
+                ):
                     left[k] = end
                 else:
                     stay.append(k)
@@ -101,13 +115,19 @@ def build_roster(plan: Plan) -> Roster:
                 left.append(NO_DAY)
                 region.append(r)
                 last_hire = end + 1
-        if end + 1 - last_hire > 50:
-            r = int(np.argmax(region_share))
-            teams[r].append(len(hired))
-            hired.append(end + 1)
-            left.append(NO_DAY)
-            region.append(r)
-            last_hire = end + 1
+        if end + 1 - last_hire > 90:
+            # Nobody joined for a quarter: a tenured rep moves on and is replaced.
+            r = int(np.argmax([len(team) for team in teams]))
+            tenured = [k for k in teams[r] if hired[k] < start - 365]
+            if tenured:
+                k = tenured[int(rng.integers(len(tenured)))]
+                left[k] = end
+                teams[r].remove(k)
+                teams[r].append(len(hired))
+                hired.append(end + 1)
+                left.append(NO_DAY)
+                region.append(r)
+                last_hire = end + 1
     hired_a = np.asarray(hired, dtype=np.int64)
     left_a = np.asarray(left, dtype=np.int64)
     region_a = np.asarray(region, dtype=np.int64)
@@ -116,19 +136,34 @@ def build_roster(plan: Plan) -> Roster:
     n = len(hired_a)
     skill = np.clip(rng.lognormal(0.0, 0.22, n), 0.6, 1.6)
     discounting = rng.uniform(0.5, 1.5, n)
-    team = rng.integers(0, len(shape.teams), n)
-    keys, owners = _assignment(plan, hired_a, left_a, region_a, len(region_share))
-    return Roster(hired_a, left_a, region_a, team, skill, discounting, int(months[0]), len(region_share), keys, owners)
+    team_of = rng.integers(0, len(shape.teams), n)
+    keys, owners, newest = _assignment(plan, hired_a, left_a, region_a, len(region_share))
+    return Roster(
+        hired_a,
+        left_a,
+        region_a,
+        team_of,
+        skill,
+        discounting,
+        int(months[0]),
+        len(region_share),
+        keys,
+        owners,
+        newest,
+    )
 
 
-def _assignment(plan: Plan, hired: Ints, left: Ints, region: Ints, n_regions: int) -> tuple[Floats, Ints]:
-    """Sorted keys ``group + cumulative weight`` and the rep behind each key.
+def _assignment(
+    plan: Plan, hired: Ints, left: Ints, region: Ints, n_regions: int
+) -> tuple[Floats, Ints, Ints]:
+    """Sorted keys ``group + cumulative weight``, the rep behind each key, and each group's newest rep.
 
     A group is (month, region); a rep's weight grows from 0.3 to 1 over the ramp, so new hires
     get fewer deals.
     """
     keys: list[Floats] = []
     owners: list[Ints] = []
+    newest: list[int] = []
     ramp = max(plan.shape.ramp_months, 1)
     for i, m in enumerate(plan.create_months):
         mid = int(month_start(np.array([m]))[0]) + 14
@@ -141,4 +176,9 @@ def _assignment(plan: Plan, hired: Ints, left: Ints, region: Ints, n_regions: in
             cum[-1] = 1.0
             keys.append(i * n_regions + r + cum)
             owners.append(reps)
-    return np.concatenate(keys), np.concatenate(owners).astype(np.int64)
+            newest.append(int(reps[np.argmax(hired[reps])]))
+    return (
+        np.concatenate(keys),
+        np.concatenate(owners).astype(np.int64),
+        np.asarray(newest, dtype=np.int64),
+    )

@@ -43,7 +43,9 @@ class Plan:
     create_start_month: int
 
     @classmethod
-    def make(cls, shape: Shape, stages: tuple[str, ...], opportunities: int, seed: int, anchor: date) -> Plan:
+    def make(
+        cls, shape: Shape, stages: tuple[str, ...], opportunities: int, seed: int, anchor: date
+    ) -> Plan:
         """Validate the inputs and lay out the calendar."""
         if opportunities < 1:
             raise DemoError(f"--opportunities must be at least 1, got {opportunities}")
@@ -70,7 +72,12 @@ class Plan:
 
     def rng(self, purpose: str, chunk: int = -1) -> np.random.Generator:
         """The random stream for one purpose (and chunk)."""
-        key = [self.seed, zlib.crc32(self.profile_id.encode()), chunk + 1, zlib.crc32(purpose.encode())]
+        key = [
+            self.seed,
+            zlib.crc32(self.profile_id.encode()),
+            chunk + 1,
+            zlib.crc32(purpose.encode()),
+        ]
         return np.random.default_rng(np.random.SeedSequence(key))
 
     @property

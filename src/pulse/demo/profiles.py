@@ -68,7 +68,14 @@ MANUFACTURING_STAGES = (
     "final negotiation",
     "verbal commitment",
 )
-SAAS_STAGES = ("prospecting", "qualification", "discovery", "proposal", "negotiation", "verbal_commit")
+SAAS_STAGES = (
+    "prospecting",
+    "qualification",
+    "discovery",
+    "proposal",
+    "negotiation",
+    "verbal_commit",
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,7 @@ class Shape:
     warmup_months: int = 6
     rep_load: float = 6.0
     ramp_months: int = 4
-    attrition: float = 0.18
+    attrition: float = 0.3
     discount_share: float = 0.45
     max_discount: float = 0.3
     implementation: tuple[float, float] = (0.0, 0.0)
@@ -149,15 +156,35 @@ SHAPES: dict[str, Shape] = {
                 ProductLine("Packaging lines", "equipment", "hardware", 0.15, 1.1, 1.05, 0.6),
                 ProductLine("Retrofits & upgrades", "project", "hardware", 0.12, 0.3, 0.6, 0.55),
                 ProductLine(
-                    "Spare parts agreements", "recurring", "spares", 0.18, 0.12, 0.3, 0.58,
+                    "Spare parts agreements",
+                    "recurring",
+                    "spares",
+                    0.18,
+                    0.12,
+                    0.3,
+                    0.58,
                     (("quarter", 0.5), ("month", 0.3), ("year", 0.2)),
                 ),
                 ProductLine(
-                    "Service contracts", "recurring", "maintenance", 0.12, 0.1, 0.35, 0.48,
+                    "Service contracts",
+                    "recurring",
+                    "maintenance",
+                    0.12,
+                    0.1,
+                    0.35,
+                    0.48,
                     (("year", 0.75), ("quarter", 0.25)),
                 ),
             ),
-            industries=("Automotive", "Aerospace", "Food & Beverage", "Pharmaceuticals", "Electronics", "Metal Fabrication", "Plastics"),
+            industries=(
+                "Automotive",
+                "Aerospace",
+                "Food & Beverage",
+                "Pharmaceuticals",
+                "Electronics",
+                "Metal Fabrication",
+                "Plastics",
+            ),
             segment_weights=(0.3, 0.45, 0.25),
             regions=_REGIONS,
             region_weights=(0.45, 0.35, 0.12, 0.08),
@@ -187,7 +214,7 @@ SHAPES: dict[str, Shape] = {
             warmup_months=9,
             rep_load=5.0,
             ramp_months=5,
-            attrition=0.12,
+            attrition=0.22,
             discount_share=0.6,
             max_discount=0.25,
             ttfv_days=45,
@@ -204,13 +231,33 @@ SHAPES: dict[str, Shape] = {
             stages=SAAS_STAGES,
             product_lines=(
                 ProductLine("Warehouse Management", "recurring", "software", 0.3, 1.1, 1.0, 0.24),
-                ProductLine("Transportation Management", "recurring", "software", 0.22, 1.0, 1.0, 0.24),
+                ProductLine(
+                    "Transportation Management", "recurring", "software", 0.22, 1.0, 1.0, 0.24
+                ),
                 ProductLine("Demand Planning", "recurring", "software", 0.18, 0.9, 1.1, 0.22),
-                ProductLine("Inventory Optimization", "recurring", "software", 0.15, 0.7, 0.9, 0.22),
+                ProductLine(
+                    "Inventory Optimization", "recurring", "software", 0.15, 0.7, 0.9, 0.22
+                ),
                 ProductLine("Supplier Portal", "recurring", "software", 0.1, 0.4, 0.7, 0.2),
-                ProductLine("Managed Services", "recurring", "service", 0.05, 0.5, 0.8, 0.6, (("quarter", 0.6), ("month", 0.4))),
+                ProductLine(
+                    "Managed Services",
+                    "recurring",
+                    "service",
+                    0.05,
+                    0.5,
+                    0.8,
+                    0.6,
+                    (("quarter", 0.6), ("month", 0.4)),
+                ),
             ),
-            industries=("Retail", "Third-party Logistics", "Wholesale Distribution", "Consumer Goods", "Grocery", "Manufacturing"),
+            industries=(
+                "Retail",
+                "Third-party Logistics",
+                "Wholesale Distribution",
+                "Consumer Goods",
+                "Grocery",
+                "Manufacturing",
+            ),
             segment_weights=(0.2, 0.45, 0.35),
             regions=_REGIONS,
             region_weights=(0.5, 0.3, 0.12, 0.08),
@@ -229,7 +276,7 @@ SHAPES: dict[str, Shape] = {
             warmup_months=9,
             rep_load=3.0,
             ramp_months=6,
-            attrition=0.15,
+            attrition=0.22,
             discount_share=0.5,
             implementation=(0.9, 0.35),
             ttfv_days=75,
@@ -239,7 +286,14 @@ SHAPES: dict[str, Shape] = {
         ),
         Shape(
             id="services",
-            stages=("first meeting", "discovery", "scoping", "proposal sent", "negotiation", "verbal agreement"),
+            stages=(
+                "first meeting",
+                "discovery",
+                "scoping",
+                "proposal sent",
+                "negotiation",
+                "verbal agreement",
+            ),
             product_lines=(
                 ProductLine("Strategy Advisory", "services", "service", 0.2, 0.8, 0.9, 0.5),
                 ProductLine("Implementation Projects", "services", "service", 0.3, 1.2, 1.1, 0.6),
@@ -247,7 +301,14 @@ SHAPES: dict[str, Shape] = {
                 ProductLine("Data & Analytics", "services", "service", 0.2, 1.0, 1.0, 0.55),
                 ProductLine("Training & Enablement", "services", "service", 0.1, 0.3, 0.6, 0.45),
             ),
-            industries=("Financial Services", "Healthcare", "Technology", "Retail", "Public Sector", "Energy"),
+            industries=(
+                "Financial Services",
+                "Healthcare",
+                "Technology",
+                "Retail",
+                "Public Sector",
+                "Energy",
+            ),
             segment_weights=(0.3, 0.45, 0.25),
             regions=_REGIONS,
             region_weights=(0.55, 0.3, 0.1, 0.05),
@@ -276,7 +337,7 @@ SHAPES: dict[str, Shape] = {
             warmup_months=4,
             rep_load=4.0,
             ramp_months=4,
-            attrition=0.15,
+            attrition=0.25,
             discount_share=0.3,
             max_discount=0.2,
             ttfv_days=21,
@@ -295,9 +356,18 @@ SHAPES: dict[str, Shape] = {
                 ProductLine("Audience Segmentation", "recurring", "software", 0.2, 0.8, 1.0, 0.22),
                 ProductLine("Attribution Analytics", "recurring", "software", 0.15, 0.9, 1.0, 0.2),
                 ProductLine("Personalization", "recurring", "software", 0.15, 1.1, 1.1, 0.24),
-                ProductLine("Customer Data Platform", "recurring", "software", 0.15, 1.6, 1.3, 0.28),
+                ProductLine(
+                    "Customer Data Platform", "recurring", "software", 0.15, 1.6, 1.3, 0.28
+                ),
             ),
-            industries=("E-commerce", "Media", "Travel", "Retail", "Software", "Financial Services"),
+            industries=(
+                "E-commerce",
+                "Media",
+                "Travel",
+                "Retail",
+                "Software",
+                "Financial Services",
+            ),
             segment_weights=(0.65, 0.25, 0.1),
             regions=_REGIONS,
             region_weights=(0.5, 0.3, 0.15, 0.05),
@@ -328,7 +398,7 @@ SHAPES: dict[str, Shape] = {
             warmup_months=4,
             rep_load=8.0,
             ramp_months=3,
-            attrition=0.25,
+            attrition=0.35,
             discount_share=0.35,
             implementation=(0.3, 0.1),
             ttfv_days=14,
@@ -338,7 +408,14 @@ SHAPES: dict[str, Shape] = {
         ),
         Shape(
             id="iot",
-            stages=("discovery", "technical validation", "pilot scoping", "proposal", "negotiation", "verbal commit"),
+            stages=(
+                "discovery",
+                "technical validation",
+                "pilot scoping",
+                "proposal",
+                "negotiation",
+                "verbal commit",
+            ),
             product_lines=(
                 ProductLine("Fleet Telematics", "iot", "software", 0.3, 1.0, 1.0, 0.32),
                 ProductLine("Cold Chain Monitoring", "iot", "software", 0.2, 0.9, 1.0, 0.3),
@@ -346,7 +423,14 @@ SHAPES: dict[str, Shape] = {
                 ProductLine("Asset Tracking", "iot", "software", 0.2, 0.8, 0.9, 0.3),
                 ProductLine("Predictive Maintenance", "iot", "software", 0.15, 1.2, 1.3, 0.3),
             ),
-            industries=("Logistics", "Utilities", "Agriculture", "Cold Chain", "Construction", "Smart Buildings"),
+            industries=(
+                "Logistics",
+                "Utilities",
+                "Agriculture",
+                "Cold Chain",
+                "Construction",
+                "Smart Buildings",
+            ),
             segment_weights=(0.3, 0.45, 0.25),
             regions=_REGIONS,
             region_weights=(0.45, 0.35, 0.15, 0.05),
@@ -386,7 +470,14 @@ SHAPES: dict[str, Shape] = {
                 ProductLine("Integrations", "recurring", "software", 0.1, 0.3, 0.7, 0.15),
                 ProductLine("Security & Compliance", "recurring", "software", 0.15, 0.6, 1.0, 0.2),
             ),
-            industries=("Technology", "Financial Services", "Healthcare", "Retail", "Manufacturing", "Education"),
+            industries=(
+                "Technology",
+                "Financial Services",
+                "Healthcare",
+                "Retail",
+                "Manufacturing",
+                "Education",
+            ),
             segment_weights=(0.5, 0.35, 0.15),
             regions=_REGIONS,
             region_weights=(0.5, 0.3, 0.15, 0.05),

@@ -14,8 +14,10 @@ fees) is invoiced from the deals.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from pulse.demo.accounts import Accounts
 from pulse.demo.calendar import Bools, Floats, Ints, add_months, month_of
@@ -69,7 +71,7 @@ def draw_fx(plan: Plan) -> Fx:
     n = plan.end_month - first + 1
     eur = 1.08 * np.exp(np.cumsum(rng.normal(0.0, 0.015, n)))
     gbp = 1.27 * np.exp(np.cumsum(rng.normal(0.0, 0.014, n)))
-    return Fx(first, np.round(np.vstack([np.ones(n), eur, gbp]), 4))
+    return Fx(first, np.asarray(np.round(np.vstack([np.ones(n), eur, gbp]), 4), dtype=np.float64))
 
 
 @dataclass
@@ -94,7 +96,12 @@ class Contracts:
     @staticmethod
     def concat(parts: list[Contracts]) -> Contracts:
         """All contracts of ``parts``, in order."""
-        return Contracts(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Contracts)})
+        return Contracts(
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                for f in fields(Contracts)
+            }
+        )
 
 
 @dataclass
@@ -117,7 +124,9 @@ class Lines:
     @staticmethod
     def concat(parts: list[Lines]) -> Lines:
         """All lines of ``parts``, in order."""
-        return Lines(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Lines)})
+        return Lines(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Lines)}
+        )
 
 
 @dataclass
@@ -161,7 +170,9 @@ def _stream(name: str) -> int:
     return STREAMS.index(name)
 
 
-def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: Ints, chunk: int) -> Contracts:
+def draw_contracts(
+    plan: Plan, deals: Deals, accounts: Accounts, account_rep: Ints, chunk: int
+) -> Contracts:
     """Every recurring commitment of the chunk's accounts, from deals and the installed base."""
     shape = plan.shape
     rng = plan.rng("contracts", chunk)
@@ -185,7 +196,9 @@ def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: In
     recurring |= (kind == "services") & (deals.pricing == RETAINER)
     d = np.flatnonzero(won & recurring)
     lag = np.where(
-        kind[d] == "iot", rng.integers(14, 46, len(d)), np.where(deals.self_serve[d], 0, rng.integers(0, 15, len(d)))
+        kind[d] == "iot",
+        rng.integers(14, 46, len(d)),
+        np.where(deals.self_serve[d], 0, rng.integers(0, 15, len(d))),
     )
     parts.append(
         Contracts(
@@ -210,7 +223,9 @@ def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: In
             stream=product_stream[deals.product[d]],
             start=deals.close_t[d] + 90,
             signed=deals.close_t[d],
-            annual=np.round(deals.final_amount[d] * rng.uniform(4.0, 8.0, len(d)), -4).astype(np.int64),
+            annual=np.round(deals.final_amount[d] * rng.uniform(4.0, 8.0, len(d)), -4).astype(
+                np.int64
+            ),
             months=billing_for(deals.product[d], np.zeros(len(d), dtype=bool)),
             deal=d,
             rep=deals.owner[d],
@@ -230,7 +245,9 @@ def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: In
                 stream=product_stream[product],
                 start=start,
                 signed=deals.close_t[d],
-                annual=np.round(deals.list_amount[d] * rng.uniform(0.06, 0.1, len(d)), -4).astype(np.int64),
+                annual=np.round(deals.list_amount[d] * rng.uniform(0.06, 0.1, len(d)), -4).astype(
+                    np.int64
+                ),
                 months=billing_for(product, np.zeros(len(d), dtype=bool)),
                 deal=d,
                 rep=deals.owner[d],
@@ -242,10 +259,16 @@ def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: In
     count = 1 + np.minimum(rng.poisson(SEGMENT_LINES[accounts.segment[a]]), 3)
     acc = np.repeat(a, count)
     m = len(acc)
-    w = np.array([p.weight if p.kind != "equipment" and p.kind != "project" else 0.0 for p in lines])
+    w = np.array(
+        [p.weight if p.kind != "equipment" and p.kind != "project" else 0.0 for p in lines]
+    )
     product = rng.choice(n_products, m, p=w / w.sum()).astype(np.int64)
     size = np.array([p.size for p in lines])[product]
-    annual = np.asarray(shape.deal_size, dtype=np.float64)[accounts.segment[acc]] * size * rng.lognormal(0.0, 0.6, m)
+    annual = (
+        np.asarray(shape.deal_size, dtype=np.float64)[accounts.segment[acc]]
+        * size
+        * rng.lognormal(0.0, 0.6, m)
+    )
     start = plan.window_start - rng.integers(30, 1096, m)
     parts.append(
         Contracts(
@@ -276,7 +299,9 @@ def draw_contracts(plan: Plan, deals: Deals, accounts: Accounts, account_rep: In
     return out.take(out.start <= plan.anchor)
 
 
-def play_out(plan: Plan, c: Contracts, accounts: Accounts, fx: Fx, chunk: int) -> tuple[Lines, Life]:
+def play_out(
+    plan: Plan, c: Contracts, accounts: Accounts, fx: Fx, chunk: int
+) -> tuple[Lines, Life]:
     """Turn contracts into subscription lines: churn, upsell, downgrade, drops, returns, trials."""
     shape = plan.shape
     rng = plan.rng("lines", chunk)
@@ -289,10 +314,14 @@ def play_out(plan: Plan, c: Contracts, accounts: Accounts, fx: Fx, chunk: int) -
     signature = np.full(n_acc, NO_DAY, dtype=np.int64)
     np.minimum.at(signature, c.account, c.signed)
     n_contracts = np.bincount(c.account, minlength=n_acc)
-    assisted = np.bincount(c.account, weights=(~c.self_serve).astype(np.float64), minlength=n_acc) > 0
+    assisted = (
+        np.bincount(c.account, weights=(~c.self_serve).astype(np.float64), minlength=n_acc) > 0
+    )
     customer = first_start < NO_DAY
 
-    ttfv = np.maximum(np.round(shape.ttfv_days * rng.lognormal(0.0, 0.35, n_acc)), 3).astype(np.int64)
+    ttfv = np.maximum(np.round(shape.ttfv_days * rng.lognormal(0.0, 0.35, n_acc)), 3).astype(
+        np.int64
+    )
     hazard = shape.churn_rate * SEGMENT_CHURN[accounts.segment] * np.where(assisted, 1.0, 1.5)
     if shape.devices:
         hazard = hazard * np.select([ttfv > 120, ttfv < 60], [1.6, 0.6], 1.0)
@@ -319,7 +348,9 @@ def play_out(plan: Plan, c: Contracts, accounts: Accounts, fx: Fx, chunk: int) -
         0,
     )
 
-    def make(sel: Ints, start: Ints, end_: Ints, annual: Ints, months: Ints, trial: bool = False) -> Lines:
+    def make(
+        sel: Ints, start: Ints, end_: Ints, annual: Ints, months: Ints, trial: bool = False
+    ) -> Lines:
         account = c.account[sel]
         currency = cur[account]
         rate = fx.at(currency, month_of(start))
@@ -343,7 +374,11 @@ def play_out(plan: Plan, c: Contracts, accounts: Accounts, fx: Fx, chunk: int) -
     changed = up | down | drop
     parts = [make(allc, c.start, np.where(changed, when, end), c.annual, c.months)]
     s = np.flatnonzero(up | down)
-    parts.append(make(s, when[s], end[s], np.round(c.annual[s] * factor[s], -2).astype(np.int64), c.months[s]))
+    parts.append(
+        make(
+            s, when[s], end[s], np.round(c.annual[s] * factor[s], -2).astype(np.int64), c.months[s]
+        )
+    )
 
     # Reactivation: the account returns on its first product, at a fraction of what it paid.
     first_of = np.full(n_acc, -1, dtype=np.int64)
@@ -352,17 +387,40 @@ def play_out(plan: Plan, c: Contracts, accounts: Accounts, fx: Fx, chunk: int) -
     first_of[c.account[order][is_first]] = order[is_first]
     paid = np.bincount(c.account, weights=c.annual, minlength=n_acc)
     back = churn + rng.integers(60, 301, n_acc)
-    returns = np.flatnonzero((churn < NO_DAY) & (back <= anchor) & (rng.random(n_acc) < shape.reactivation))
+    returns = np.flatnonzero(
+        (churn < NO_DAY) & (back <= anchor) & (rng.random(n_acc) < shape.reactivation)
+    )
     sel = first_of[returns]
     annual = np.round(paid[returns] * rng.uniform(0.5, 1.0, len(returns)), -4).astype(np.int64)
-    parts.append(make(sel, back[returns], np.full(len(returns), NO_DAY), np.maximum(annual, 10_000), c.months[sel]))
+    parts.append(
+        make(
+            sel,
+            back[returns],
+            np.full(len(returns), NO_DAY),
+            np.maximum(annual, 10_000),
+            c.months[sel],
+        )
+    )
 
     # Trials before the first contract of new self-serve (and some assisted) customers.
-    trial = (c.start == first_start[c.account]) & ~accounts.installed[c.account] & (c.start >= plan.window_start)
+    trial = (
+        (c.start == first_start[c.account])
+        & ~accounts.installed[c.account]
+        & (c.start >= plan.window_start)
+    )
     trial &= c.self_serve | (rng.random(n) < shape.trial_share)
     t = np.flatnonzero(trial)
     length = np.where(c.self_serve[t], 14, 30)
-    parts.append(make(t, c.start[t] - length, c.start[t], c.annual[t], np.ones(len(t), dtype=np.int64), trial=True))
+    parts.append(
+        make(
+            t,
+            c.start[t] - length,
+            c.start[t],
+            c.annual[t],
+            np.ones(len(t), dtype=np.int64),
+            trial=True,
+        )
+    )
 
     lines = Lines.concat(parts)
     upsell = np.where(up, when, NO_DAY)
@@ -385,11 +443,15 @@ def _cost_ratio(plan: Plan, product: Ints, issued: Ints) -> Floats:
     if shape.margin_squeeze:
         squeezed = product == shape.product_names.index(shape.margin_squeeze)
         months_back = plan.end_month - month_of(issued)
-        ratio = ratio + np.where(squeezed, np.select([months_back < 3, months_back < 6], [0.1, 0.05], 0.0), 0.0)
+        ratio = ratio + np.where(
+            squeezed, np.select([months_back < 3, months_back < 6], [0.1, 0.05], 0.0), 0.0
+        )
     return np.asarray(ratio, dtype=np.float64)
 
 
-def draw_invoices(plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, chunk: int) -> Invoices:
+def draw_invoices(
+    plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, chunk: int
+) -> Invoices:
     """Recurring invoices for every billing period of every paid line, and one-off invoices."""
     shape = plan.shape
     rng = plan.rng("invoices", chunk)
@@ -408,9 +470,24 @@ def draw_invoices(plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, ch
     k = np.repeat(k0, count) + np.arange(len(line)) - offsets
     issued = add_months(lines.start[line], k * lines.months[line])
     amount = lines.amount[line]
-    cost = amount * _cost_ratio(plan, lines.product[line], issued) * rng.uniform(0.9, 1.1, len(line))
+    cost = (
+        amount * _cost_ratio(plan, lines.product[line], issued) * rng.uniform(0.9, 1.1, len(line))
+    )
     parts = [
-        (line, issued, amount, np.round(cost).astype(np.int64), lines.product[line], lines.stream[line], True, lines.deal[line], False, lines.currency[line], lines.account[line], lines.rep[line])
+        (
+            line,
+            issued,
+            amount,
+            np.round(cost).astype(np.int64),
+            lines.product[line],
+            lines.stream[line],
+            True,
+            lines.deal[line],
+            False,
+            lines.currency[line],
+            lines.account[line],
+            lines.rep[line],
+        )
     ]
 
     kinds = np.array([p.kind for p in shape.product_lines])[deals.product]
@@ -420,11 +497,32 @@ def draw_invoices(plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, ch
     software = _stream("software")
     n_products = len(shape.product_lines)
 
-    def one_off(d: Ints, when: Ints, amount: Floats, cost_base: Floats, product: Ints, stream: int, outcome: bool = False) -> None:
+    def one_off(
+        d: Ints,
+        when: Ints,
+        amount: npt.NDArray[Any],
+        cost_base: npt.NDArray[Any],
+        product: Ints,
+        stream: int,
+        outcome: bool = False,
+    ) -> None:
         amount_c = np.round(amount, -2).astype(np.int64)
         cost = cost_base * _cost_ratio(plan, product, when) * rng.uniform(0.92, 1.08, len(d))
         parts.append(
-            (d, when, amount_c, np.round(cost, -2).astype(np.int64), product, np.full(len(d), stream), False, d, outcome, np.zeros(len(d), dtype=np.int64), deals.account[d], deals.owner[d])
+            (
+                d,
+                when,
+                amount_c,
+                np.round(cost, -2).astype(np.int64),
+                product,
+                np.full(len(d), stream),
+                False,
+                d,
+                outcome,
+                np.zeros(len(d), dtype=np.int64),
+                deals.account[d],
+                deals.owner[d],
+            )
         )
 
     d = np.flatnonzero(won & (kinds == "equipment"))
@@ -432,21 +530,57 @@ def draw_invoices(plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, ch
     delivered = deals.close_t[d] + rng.integers(45, 121, len(d))
     accepted = delivered + rng.integers(20, 61, len(d))
     deposit, on_delivery = np.round(0.3 * final, -2), np.round(0.6 * final, -2)
-    one_off(d, deals.close_t[d] + rng.integers(0, 8, len(d)), deposit, 0.3 * lst, deals.product[d], hardware)
+    one_off(
+        d,
+        deals.close_t[d] + rng.integers(0, 8, len(d)),
+        deposit,
+        0.3 * lst,
+        deals.product[d],
+        hardware,
+    )
     one_off(d, delivered, on_delivery, 0.6 * lst, deals.product[d], hardware)
     one_off(d, accepted, final - deposit - on_delivery, 0.1 * lst, deals.product[d], hardware)
     d = np.flatnonzero(won & (kinds == "project"))
-    one_off(d, deals.close_t[d] + rng.integers(30, 91, len(d)), deals.final_amount[d] * 1.0, deals.list_amount[d] * 1.0, deals.product[d], hardware)
+    one_off(
+        d,
+        deals.close_t[d] + rng.integers(30, 91, len(d)),
+        deals.final_amount[d] * 1.0,
+        deals.list_amount[d] * 1.0,
+        deals.product[d],
+        hardware,
+    )
     d = np.flatnonzero(won & (kinds == "iot") & ~deals.is_pilot)
     hw = deals.final_amount[d] * rng.uniform(0.3, 0.8, len(d))
-    one_off(d, deals.close_t[d] + rng.integers(14, 46, len(d)), hw, hw * 0.75 / 0.62, np.full(len(d), n_products), hardware)
+    one_off(
+        d,
+        deals.close_t[d] + rng.integers(14, 46, len(d)),
+        hw,
+        hw * 0.75 / 0.62,
+        np.full(len(d), n_products),
+        hardware,
+    )
     d = np.flatnonzero(won & deals.is_pilot)
-    one_off(d, deals.close_t[d] + 7, deals.final_amount[d] * 1.0, deals.final_amount[d] * 1.0, np.full(len(d), n_products + 2), software)
+    one_off(
+        d,
+        deals.close_t[d] + 7,
+        deals.final_amount[d] * 1.0,
+        deals.final_amount[d] * 1.0,
+        np.full(len(d), n_products + 2),
+        software,
+    )
     share, size = shape.implementation
-    d = np.flatnonzero(won & (deals.type == 0) & ~deals.self_serve & ~deals.is_pilot & (rng.random(deals.n) < share))
+    d = np.flatnonzero(
+        won
+        & (deals.type == 0)
+        & ~deals.self_serve
+        & ~deals.is_pilot
+        & (rng.random(deals.n) < share)
+    )
     work = deals.final_amount[d] * size * rng.uniform(0.7, 1.3, len(d))
     for lag in (0, 60):
-        one_off(d, deals.close_t[d] + lag, work / 2, work / 2, np.full(len(d), n_products + 1), service)
+        one_off(
+            d, deals.close_t[d] + lag, work / 2, work / 2, np.full(len(d), n_products + 1), service
+        )
     if shape.pricing_models:
         d = np.flatnonzero(won & (deals.pricing == 1))
         slices = rng.integers(2, 7, len(d))
@@ -459,7 +593,15 @@ def draw_invoices(plan: Plan, lines: Lines, deals: Deals, accounts: Accounts, ch
         step = np.tile(np.arange(4), len(d))
         base = deals.final_amount[dd] / 4.0
         fee = base * rng.uniform(0.5, 1.6, len(dd))
-        one_off(dd, add_months(deals.close_t[dd] + 90, 3 * step), fee, base, deals.product[dd], service, outcome=True)
+        one_off(
+            dd,
+            add_months(deals.close_t[dd] + 90, 3 * step),
+            fee,
+            base,
+            deals.product[dd],
+            service,
+            outcome=True,
+        )
 
     def cat(i: int) -> Ints:
         return np.concatenate([np.broadcast_to(np.asarray(p[i]), (len(p[0]),)) for p in parts])

@@ -14,7 +14,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -46,7 +46,12 @@ def _bar(enabled: bool, label: str, total: int) -> Iterator[Advance | None]:
     if not enabled:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
@@ -88,7 +93,9 @@ def build_workspace(
     return open_workspace(name, root)
 
 
-def _fill(ws: Workspace, profile_id: str, opportunities: int, seed: int, anchor: date, progress: bool) -> None:
+def _fill(
+    ws: Workspace, profile_id: str, opportunities: int, seed: int, anchor: date, progress: bool
+) -> None:
     counts: dict[str, int] = {}
     with ws.connection() as con, _bar(progress, ws.name, opportunities) as advance:
         con.begin()
@@ -103,7 +110,9 @@ def _fill(ws: Workspace, profile_id: str, opportunities: int, seed: int, anchor:
                 counts[table] = counts.get(table, 0) + piece.num_rows
             note = f"pulse demo: profile={profile_id} opportunities={opportunities} seed={seed} anchor={anchor.isoformat()}"
             now = datetime.now(UTC).replace(tzinfo=None)
-            first_id = int(con.execute("SELECT COALESCE(MAX(import_id), 0) FROM _import_log").fetchall()[0][0])
+            first_id = int(
+                con.execute("SELECT COALESCE(MAX(import_id), 0) FROM _import_log").fetchall()[0][0]
+            )
             for i, (table, rows) in enumerate(counts.items(), start=1):
                 digest = hashlib.sha256(f"{note} table={table}".encode()).hexdigest()
                 con.execute(
@@ -129,7 +138,5 @@ def _swap(new: Path, target: Path) -> None:
 
 
 def _tidy(staging_root: Path) -> None:
-    try:
+    with suppress(OSError):
         staging_root.rmdir()
-    except OSError:
-        pass

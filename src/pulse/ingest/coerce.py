@@ -47,13 +47,16 @@ ISO_DATETIME = (
     r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
     r"\s*(Z|UTC|GMT|[+-]\d{2}(:?\d{2})?)?"
 )
-DAY_MONTH_PATTERN = r"\d{1,2}[/-]\d{1,2}[/-]\d{4}([ T].*)?"
+# day/month dates: 31/03/2024, 31-03-2024, and with slashes only a two-digit year: 3/31/24
+DAY_MONTH_PATTERN = r"(\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{1,2}/\d{1,2}/\d{2})([ T].*)?"
 _TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 
 
-def day_month_formats(order: str) -> list[str]:
+def day_month_formats(order: str, two_digit_year: bool = False) -> list[str]:
     """strptime formats for slash/dash dates in ``order`` ``"dmy"`` or ``"mdy"``."""
     first, second = ("%d", "%m") if order == "dmy" else ("%m", "%d")
+    if two_digit_year:
+        return [f"{first}/{second}/%y{time}" for time in _TIME_SUFFIXES]
     return [f"{first}{sep}{second}{sep}%Y{time}" for sep in "/-" for time in _TIME_SUFFIXES]
 
 
@@ -206,7 +209,12 @@ def enum_check_sql(v: str, allowed: tuple[str, ...]) -> str:
 
 def pending_parse_sql(column: Column, p: str, order: str) -> str:
     """SQL that parses a pending day/month date ``p`` once the file's order is known."""
-    parsed = f"try_strptime({p}, {sql_list(day_month_formats(order))})"
+    # DuckDB's %Y also reads '24' (as year 24), so two-digit years get their own formats
+    short = f"regexp_full_match({p}, '\\d{{1,2}}/\\d{{1,2}}/\\d{{2}}([ T].*)?')"
+    parsed = (
+        f"CASE WHEN {short} THEN try_strptime({p}, {sql_list(day_month_formats(order, True))}) "
+        f"ELSE try_strptime({p}, {sql_list(day_month_formats(order))}) END"
+    )
     return f"CAST({parsed} AS DATE)" if column.type is ColumnType.DATE else parsed
 
 
@@ -234,7 +242,8 @@ ACCEPTED: dict[ColumnType, tuple[str, ...]] = {
     ),
     ColumnType.DATE: (
         "ISO `2024-03-31` (a time part or offset is allowed and converted to UTC)",
-        "US `03/31/2024` or European `31/03/2024`, `31-03-2024` — the order is decided for "
+        "US `03/31/2024` or European `31/03/2024`, `31-03-2024` (with slashes also a "
+        "two-digit year, `3/31/24`) — the order is decided for "
         "the whole file; a file where every such date has day and month ≤ 12 is refused and "
         "asks for `--date-format`",
         "`31.03.2024` (always day first), `2024/03/31`",

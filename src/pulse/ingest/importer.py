@@ -307,8 +307,14 @@ class _Job:
                     if found.date_problem
                     else "fix these rows (or map their values with --mapping) and import again"
                 )
+                summary = ""
+                if found.total > 50:  # more than are printed: say where they are
+                    parts = [f"{column} {n:,}" for column, n in found.by_column[:5]]
+                    summary = (
+                        " (" + ", ".join(parts) + ("" if len(found.by_column) <= 5 else ", …") + ")"
+                    )
                 raise ImportRefused(
-                    f"{label}: {found.total} problem{plural} found; nothing was imported",
+                    f"{label}: {found.total:,} problem{plural} found{summary}; nothing was imported",
                     found.issues,
                     found.total,
                     hint=hint,

@@ -66,6 +66,7 @@ class Found:
     issues: list[Issue]
     total: int
     date_problem: bool
+    by_column: list[tuple[str, int]] = field(default_factory=list)  # most problems first
 
 
 class Validator:
@@ -136,12 +137,12 @@ class Validator:
             out.append(("enum", f"COALESCE({enum_check_sql(f'v{i}', pc.column.allowed)}, false)"))
         return out
 
-    def _final(self, i: int, prefix: str = "") -> str:
+    def _final(self, i: int) -> str:
         """The final typed value of column ``i``, resolving pending dates once decided."""
         if i in self.pending and self.order.order:
-            parsed = pending_parse_sql(self.cols[i].column, f"{prefix}p{i}", self.order.order)
-            return f"COALESCE({prefix}v{i}, {parsed})"
-        return f"{prefix}v{i}"
+            parsed = pending_parse_sql(self.cols[i].column, f"p{i}", self.order.order)
+            return f"COALESCE(v{i}, {parsed})"
+        return f"v{i}"
 
     # -- fast pass ------------------------------------------------------------------------------
 
@@ -215,12 +216,12 @@ class Validator:
         row = con.execute(f"SELECT max({first}), max({second}) FROM ({union})").fetchall()[0]
         return decide(row[0], row[1])
 
-    def _key_exprs(self, prefix: str = "") -> list[str]:
+    def _key_exprs(self) -> list[str]:
         by_name = {pc.column.name: i for i, pc in enumerate(self.cols)}
         out = []
         for key in self.table.key:
             i = by_name.get(key)
-            out.append(self._final(i, prefix) if i is not None else "NULL")
+            out.append(self._final(i) if i is not None else "NULL")
         return out
 
     def final_select(self) -> str:
@@ -237,6 +238,7 @@ class Validator:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {LINED} AS {self.typed_select(True)}")
         label = self.source.label
         raw: list[tuple[int, int, str, list[int]]] = []  # (line, column order, message, lines)
+        by_column: dict[str, int] = {}
         total = 0
         pending = [
             i
@@ -261,7 +263,12 @@ class Validator:
         if parts:
             union = " UNION ALL ".join(parts)
             bad = f"SELECT * FROM ({union}) WHERE kind IS NOT NULL"
-            total += int(con.execute(f"SELECT count(*) FROM ({bad})").fetchall()[0][0])
+            counts = con.execute(f"SELECT k, count(*) FROM ({bad}) GROUP BY k").fetchall()
+            for k, n in counts:
+                by_column[self.cols[int(k)].label] = by_column.get(
+                    self.cols[int(k)].label, 0
+                ) + int(n)
+            total += sum(int(n) for _, n in counts)
             rows = con.execute(f"{bad} ORDER BY __line, k LIMIT {MAX_ISSUES}").fetchall()
             for line, k, kind, got in rows:
                 raw.append((int(line), int(k), self._message(self.cols[k], kind, got), []))
@@ -269,6 +276,8 @@ class Validator:
         dup_issues, dup_total = self._duplicate_issues(con)
         raw.extend(dup_issues)
         total += dup_total
+        if dup_total:
+            by_column[self._key_label()] = by_column.get(self._key_label(), 0) + dup_total
 
         lines = {n for r in raw for n in (r[0], *r[3])}
         physical = self.source.physical_lines(lines)
@@ -284,7 +293,8 @@ class Validator:
             column = self.cols[k].label if 0 <= k < len(self.cols) else self._key_label()
             issues.append(Issue(message, label, physical.get(line, line), column))
         con.execute(f"DROP TABLE IF EXISTS {LINED}")
-        return Found(issues, total, date_problem)
+        ranked = sorted(by_column.items(), key=lambda item: (-item[1], item[0]))
+        return Found(issues, total, date_problem, ranked)
 
     def _message(self, pc: PlannedColumn, kind: str, got: str | None) -> str:
         if kind == "required":

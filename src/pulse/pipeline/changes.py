@@ -375,9 +375,11 @@ def pipeline_changes(
     for row in rows:
         seg = (row[by],) if by else ()
         grouped.setdefault(seg, []).append(row)
-    if not grouped:
+    if not grouped and not by:
         grouped[()] = []
-    bridges = [_bridge({by: seg[0]} if by else {}, seg_rows, keys) for seg, seg_rows in grouped.items()]
+    bridges = [
+        _bridge({by: seg[0]} if by else {}, seg_rows, keys) for seg, seg_rows in grouped.items()
+    ]
     bridges.sort(key=lambda b: (-abs(b.opening.value) - abs(b.closing.value), str(b.segment)))
     total = _combine(bridges, keys) if by else bridges[0]
     result = PipelineChanges(period, target, date_from, date_to, weighted, by, total, bridges if by else [])

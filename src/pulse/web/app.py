@@ -12,9 +12,10 @@ import importlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 from fastapi.staticfiles import StaticFiles
 
 from pulse import __version__
@@ -40,7 +41,9 @@ SECURITY_HEADERS = {
 }
 
 
-def _optional_routers(app: FastAPI) -> None:
+def _routers() -> list[APIRouter]:
+    """The route modules' routers: the shipped ones, then the optional ones that exist."""
+    routers = [m.router for m in (meta, auth, portfolio, clients, kpis, data, kpiset, admin)]
     for name in OPTIONAL_ROUTES:
         try:
             module = importlib.import_module(f"pulse.web.routes.{name}")
@@ -48,13 +51,13 @@ def _optional_routers(app: FastAPI) -> None:
             if exc.name == f"pulse.web.routes.{name}":
                 continue
             raise
-        app.include_router(module.router)
+        routers.append(module.router)
+    return routers
 
 
-def _json_twins_first(app: FastAPI) -> None:
+def _json_twins_first(router: APIRouter) -> None:
     """``/x/{name}.json`` must be tried before ``/x/{name}`` (which would also match it)."""
-    routes = app.router.routes
-    routes.sort(key=lambda r: 0 if getattr(r, "path", "").endswith(".json") else 1)
+    router.routes.sort(key=lambda r: 0 if getattr(r, "path", "").endswith(".json") else 1)
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -70,10 +73,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     app.state.pulse = AppState(settings, MetaStore(settings.meta_path))
     errors.install(app)
-    for module in (meta, auth, portfolio, clients, kpis, data, kpiset, admin):
-        app.include_router(module.router)
-    _optional_routers(app)
-    _json_twins_first(app)
+    for router in _routers():
+        _json_twins_first(router)
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")
@@ -89,5 +91,20 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:
-    """Every API route of ``app`` (the access test walks these)."""
-    return [r for r in app.routes if isinstance(r, APIRoute)]
+    """Every API route of ``app``, including those of included routers (the access walk).
+
+    Older FastAPI copies included routes into ``app.routes``; newer versions keep the
+    included router (with its ``original_router``). Both are walked.
+    """
+    found: list[APIRoute] = []
+
+    def visit(routes: list[BaseRoute]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.append(route)
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                visit(list(inner.routes))
+
+    visit(list(app.routes))
+    return found

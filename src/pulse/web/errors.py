@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pulse.errors import ImportValidationError, Issue, PulseError, UnknownNameError
+from pulse.errors import ImportValidationError, Issue, PulseError
 
 log = logging.getLogger("pulse.web")
 
@@ -71,8 +71,6 @@ def pulse_error_status(exc: PulseError) -> int:
     """The HTTP status of a PulseError raised while serving a request."""
     if isinstance(exc, ImportValidationError):
         return 422
-    if isinstance(exc, UnknownNameError):
-        return 404
     return 400
 
 

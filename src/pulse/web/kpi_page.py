@@ -10,7 +10,15 @@ from pulse.compute import Computer, KPIResult
 from pulse.errors import PulseError
 from pulse.explain import Explainer
 from pulse.periods import Period
-from pulse.web.present import change_text, jsonable, status_json, trend_json, value_text
+from pulse.web.present import (
+    change_text,
+    jsonable,
+    parts_text,
+    status_json,
+    threshold_text,
+    trend_json,
+    value_text,
+)
 from pulse.web.state import Client
 
 DETAIL_ROWS = 200
@@ -38,6 +46,7 @@ def _segment_row(r: KPIResult, dim: str, currency: str) -> dict[str, Any]:
         **status_json(r.status),
         "trend": trend_json(r.trend, r.kpi, currency, r.period.previous().label),
         "components": jsonable(r.components),
+        "parts_text": parts_text(r.components),
     }
 
 
@@ -82,11 +91,12 @@ def explanation(computer: Computer, kpi: KPI, period: Period, currency: str) -> 
     return dict(out)
 
 
-def definition(computer: Computer, kpi: KPI, period: Period) -> dict[str, Any]:
+def definition(computer: Computer, kpi: KPI, period: Period, currency: str) -> dict[str, Any]:
     """What the KPI is and the exact SQL that computed it."""
     from pulse.cli.kpi import formula_text
 
     threshold = computer.threshold(kpi.id)
+    dumped = threshold.model_dump(exclude_defaults=True) if threshold else None
     try:
         sql = transpile(
             computer.sql(kpi.id, [period.previous(), period], []), "duckdb", pretty=True
@@ -106,7 +116,8 @@ def definition(computer: Computer, kpi: KPI, period: Period) -> dict[str, Any]:
         "time_dimension": kpi.time_dimension,
         "dimensions": kpi.dimensions,
         "references": kpi.refs,
-        "threshold": threshold.model_dump(exclude_defaults=True) if threshold else None,
+        "threshold": dumped,
+        "threshold_text": threshold_text(dumped, kpi.unit, currency),
         "docs": kpi.docs.model_dump(),
         "sql": sql,
     }
@@ -178,7 +189,7 @@ def compute_kpi_page(
         }
         if missing
         else explanation(computer, kpi, period, currency),
-        "definition": definition(computer, kpi, period),
+        "definition": definition(computer, kpi, period, currency),
         "data": data_used(client, computer, kpi),
         "detail": detail,
     }

@@ -113,3 +113,49 @@ def sparkline(history: list[dict[str, Any]], width: int = 120, height: int = 32)
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(label)}">{lines}{"".join(dots)}</svg>'
     )
+
+
+def _number(value: Any) -> str:
+    number = float(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+
+
+def parts_text(components: dict[str, Any], limit: int = 4) -> str:
+    """What a value is made of: its named components, else numerator ÷ denominator."""
+    named = {
+        k: v
+        for k, v in components.items()
+        if k not in ("numerator", "denominator") and isinstance(v, int | float)
+    }
+    if named:
+        return " · ".join(
+            f"{k.replace('_', ' ')} {_number(v)}" for k, v in list(named.items())[:limit]
+        )
+    n, d = components.get("numerator"), components.get("denominator")
+    if isinstance(n, int | float) and isinstance(d, int | float):
+        return f"{_number(n)} ÷ {_number(d)}"
+    return ""
+
+
+def threshold_text(threshold: dict[str, Any] | None, unit: Unit | str, currency: str) -> str:
+    """A profile threshold in the KPI's unit: target, healthy range, red line, window, note."""
+    if not threshold:
+        return ""
+    parts: list[str] = []
+    if threshold.get("target") is not None:
+        parts.append(f"target {value_text(threshold['target'], unit, currency)}")
+    if threshold.get("healthy") is not None:
+        low, high = threshold["healthy"]
+        parts.append(
+            f"healthy {value_text(low, unit, currency)} to {value_text(high, unit, currency)}"
+        )
+    if threshold.get("red_below") is not None:
+        parts.append(f"red below {value_text(threshold['red_below'], unit, currency)}")
+    if threshold.get("red_above") is not None:
+        parts.append(f"red above {value_text(threshold['red_above'], unit, currency)}")
+    if threshold.get("period"):
+        parts.append(f"judged over {threshold['period']}")
+    text = "; ".join(parts)
+    if threshold.get("note"):
+        text += f". {threshold['note']}"
+    return text

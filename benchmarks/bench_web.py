@@ -1,0 +1,234 @@
+"""Benchmark: the web dashboard under 20 concurrent users on loopback, once computed.
+
+Builds the demo company ``b2b_saas`` with 100,000 opportunities into
+``benchmarks/.data/web-home`` (git-ignored; reused when it exists with the same size), adds a
+CRO, starts ``pulse serve`` on a free loopback port in its own process, then:
+
+1. **cold**: one request to the dashboard and one to the KPI page (``win_rate``) — the first
+   computation of each, after which results are cached per data version;
+2. **load**: 20 concurrent users (httpx + asyncio, each logged in with its own session) each
+   make the same fixed number of requests, alternating the dashboard and the KPI page, with no
+   think time. The run stops by itself after ``users × requests`` requests.
+
+Latency is measured per request by the client (send to last byte). p50/p95/max per page and the
+throughput are written, with the machine and the exact command, into the ``## Web`` section of
+``docs/benchmarks.md``.
+
+    .venv/bin/python benchmarks/bench_web.py --opportunities 100000 --users 20 --requests 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / ".data"
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Web"
+PASSWORD = "benchmark-password"
+USER = "bench"
+KPI = "win_rate"
+
+
+def build(home: Path, opportunities: int) -> str:
+    """The demo workspace (reused when it already has ``opportunities`` rows)."""
+    from pulse.demo import build_workspace
+    from pulse.errors import PulseError
+    from pulse.web.users import MetaStore
+    from pulse.workspace.store import open_workspace
+
+    name = "demo-b2b-saas"
+    try:
+        reuse = open_workspace(name, home).table_counts()["opportunities"] == opportunities
+    except PulseError:
+        reuse = False
+    if reuse:
+        print(f"reusing {home / name} ({opportunities:,} opportunities)")
+    else:
+        started = time.perf_counter()
+        build_workspace("b2b_saas", home=home, name=name, opportunities=opportunities)
+        seconds = time.perf_counter() - started
+        print(f"built {name} with {opportunities:,} opportunities in {seconds:.1f} s")
+    meta = MetaStore(home / "pulse-meta.sqlite3")
+    if meta.user(USER) is None:
+        meta.add_user(USER, PASSWORD, "cro")
+    meta.grant(USER, name, "cro")
+    return name
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(home: Path, port: int) -> subprocess.Popen[str]:
+    """``pulse serve`` in its own process; returns once it answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pulse", "serve", "--port", str(port), "--home", str(home)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/-/health", timeout=2)
+            return proc
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.terminate()
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.2)
+
+
+async def login(client: httpx.AsyncClient) -> None:
+    page = await client.get("/login")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, "no login form"
+    response = await client.post(
+        "/login", data={"username": USER, "password": PASSWORD, "csrf_token": found.group(1)}
+    )
+    assert response.status_code in (200, 303), response.text
+
+
+async def timed(client: httpx.AsyncClient, url: str) -> float:
+    started = time.perf_counter()
+    response = await client.get(url)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return elapsed
+
+
+async def user(base: str, urls: list[str], requests: int, out: dict[str, list[float]]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        await login(client)
+        for i in range(requests):
+            url = urls[i % len(urls)]
+            out[url].append(await timed(client, url))
+
+
+async def run(base: str, name: str, users: int, requests: int) -> dict[str, object]:
+    dashboard = f"/clients/{name}"
+    kpi = f"/clients/{name}/kpis/{KPI}"
+    async with httpx.AsyncClient(base_url=base, timeout=600) as client:
+        await login(client)
+        cold = {"dashboard": await timed(client, dashboard), "kpi": await timed(client, kpi)}
+        warm = {"dashboard": await timed(client, dashboard), "kpi": await timed(client, kpi)}
+    out: dict[str, list[float]] = {dashboard: [], kpi: []}
+    started = time.perf_counter()
+    await asyncio.gather(*(user(base, [dashboard, kpi], requests, out) for _ in range(users)))
+    wall = time.perf_counter() - started
+    return {"cold": cold, "warm": warm, "dashboard": out[dashboard], "kpi": out[kpi], "wall": wall}
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def report(result: dict[str, object], args: argparse.Namespace) -> str:
+    cold = result["cold"]
+    assert isinstance(cold, dict)
+    rows = []
+    total = 0
+    for label, key in (
+        ("dashboard `/clients/NAME`", "dashboard"),
+        (f"KPI page `/clients/NAME/kpis/{KPI}`", "kpi"),
+    ):
+        values = result[key]
+        assert isinstance(values, list)
+        total += len(values)
+        rows.append(
+            f"| {label} | {ms(cold[key])} | {len(values):,} | {ms(statistics.median(values))} "
+            f"| {ms(pct(values, 0.95))} | {ms(max(values))} |"
+        )
+    wall = float(result["wall"])  # type: ignore[arg-type]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    command = (
+        f".venv/bin/python benchmarks/bench_web.py --opportunities {args.opportunities} "
+        f"--users {args.users} --requests {args.requests}"
+    )
+    return "\n".join(
+        [
+            SECTION,
+            "",
+            f"`{command}`",
+            "",
+            f"Demo company `b2b_saas` with {args.opportunities:,} opportunities; `pulse serve` "
+            f"(one uvicorn process) on loopback; {args.users} concurrent users (httpx, asyncio), "
+            f"each logged in with its own session and making {args.requests} requests alternating "
+            "the two pages with no think time. *Cold* is the first request of each page (the "
+            "computation); the load runs after it, so every page comes from the results cache "
+            "(keyed by the workspace's data version) and is only rendered.",
+            "",
+            "| page | cold (computes) | requests | p50 | p95 | max |",
+            "|---|---:|---:|---:|---:|---:|",
+            *rows,
+            "",
+            f"{total:,} requests in {wall:.1f} s ({total / wall:,.0f} requests/s). Machine: "
+            f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"load average {load:.1f} at the end of the run (other work shares this machine).",
+            "",
+        ]
+    )
+
+
+def write_section(text: str) -> None:
+    """Replace (or add) the ``## Web`` section of docs/benchmarks.md."""
+    current = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n"
+    lines = current.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
+    if start is None:
+        body = current.rstrip("\n") + "\n\n" + text
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        after = "\n".join(lines[end:])
+        body = "\n".join(lines[:start]) + "\n" + text + ("\n" + after if after else "")
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--opportunities", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=50, help="requests per user")
+    parser.add_argument("--no-write", action="store_true", help="print, do not edit the doc")
+    args = parser.parse_args()
+    home = DATA / "web-home"
+    home.mkdir(parents=True, exist_ok=True)
+    name = build(home, args.opportunities)
+    port = free_port()
+    server = start_server(home, port)
+    try:
+        result = asyncio.run(run(f"http://127.0.0.1:{port}", name, args.users, args.requests))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    text = report(result, args)
+    print(text)
+    if not args.no_write:
+        write_section(text)
+        print(f"wrote the {SECTION} section of {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
