@@ -111,15 +111,25 @@ async def timed(client: httpx.AsyncClient, url: str) -> float:
     return elapsed
 
 
-async def user(base: str, urls: list[str], requests: int, out: dict[str, list[float]]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-        await login(client)
-        for i in range(requests):
-            url = urls[i % len(urls)]
-            out[url].append(await timed(client, url))
+async def user(
+    client: httpx.AsyncClient, urls: list[str], requests: int, out: dict[str, list[float]]
+) -> None:
+    """One user: ``requests`` requests in a row, cycling through ``urls``."""
+    for i in range(requests):
+        url = urls[i % len(urls)]
+        out[url].append(await timed(client, url))
 
 
-async def run(base: str, name: str, users: int, requests: int) -> dict[str, object]:
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) the server process has used so far (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(base: str, name: str, users: int, requests: int, pid: int) -> dict[str, object]:
     dashboard = f"/clients/{name}"
     kpi = f"/clients/{name}/kpis/{KPI}"
     async with httpx.AsyncClient(base_url=base, timeout=600) as client:
@@ -127,10 +137,24 @@ async def run(base: str, name: str, users: int, requests: int) -> dict[str, obje
         cold = {"dashboard": await timed(client, dashboard), "kpi": await timed(client, kpi)}
         warm = {"dashboard": await timed(client, dashboard), "kpi": await timed(client, kpi)}
     out: dict[str, list[float]] = {dashboard: [], kpi: []}
+    clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in range(users)]
+    await asyncio.gather(*(login(c) for c in clients))  # each user has its own session
+    cpu_before = server_cpu(pid)
     started = time.perf_counter()
-    await asyncio.gather(*(user(base, [dashboard, kpi], requests, out) for _ in range(users)))
+    await asyncio.gather(*(user(c, [dashboard, kpi], requests, out) for c in clients))
     wall = time.perf_counter() - started
-    return {"cold": cold, "warm": warm, "dashboard": out[dashboard], "kpi": out[kpi], "wall": wall}
+    cpu_after = server_cpu(pid)
+    for c in clients:
+        await c.aclose()
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return {
+        "cold": cold,
+        "warm": warm,
+        "dashboard": out[dashboard],
+        "kpi": out[kpi],
+        "wall": wall,
+        "server_cpu": cpu,
+    }
 
 
 def pct(values: list[float], q: float) -> float:
@@ -160,6 +184,13 @@ def report(result: dict[str, object], args: argparse.Namespace) -> str:
         )
     wall = float(result["wall"])  # type: ignore[arg-type]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    cpu = result["server_cpu"]
+    cpu_text = (
+        f" The server process used {float(cpu) * 1000 / total:.1f} ms of CPU per request "  # type: ignore[arg-type]
+        "during the load, so the latencies above are mostly queueing for a shared CPU."
+        if cpu is not None
+        else ""
+    )
     command = (
         f".venv/bin/python benchmarks/bench_web.py --opportunities {args.opportunities} "
         f"--users {args.users} --requests {args.requests}"
@@ -183,7 +214,8 @@ def report(result: dict[str, object], args: argparse.Namespace) -> str:
             "",
             f"{total:,} requests in {wall:.1f} s ({total / wall:,.0f} requests/s). Machine: "
             f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"load average {load:.1f} at the end of the run (other work shares this machine).",
+            f"load average {load:.1f} at the end of the run (other work shares this machine)."
+            + cpu_text,
             "",
         ]
     )
@@ -219,7 +251,8 @@ def main() -> None:
     port = free_port()
     server = start_server(home, port)
     try:
-        result = asyncio.run(run(f"http://127.0.0.1:{port}", name, args.users, args.requests))
+        base = f"http://127.0.0.1:{port}"
+        result = asyncio.run(run(base, name, args.users, args.requests, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=60)

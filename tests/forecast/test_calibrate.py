@@ -38,9 +38,25 @@ def test_thin_history_shrinks_toward_the_profile(tmp_path: Path) -> None:
         tmp_path,
         {
             "opportunities": {
-                "columns": ["opportunity_id", "amount", "created_at", "close_date", "status", "closed_at", "stage"],
+                "columns": [
+                    "opportunity_id",
+                    "amount",
+                    "created_at",
+                    "close_date",
+                    "status",
+                    "closed_at",
+                    "stage",
+                ],
                 "rows": [
-                    ["w", 100, "2024-01-01", "2024-03-01", "won", "2024-03-01", "verbal commitment"],
+                    [
+                        "w",
+                        100,
+                        "2024-01-01",
+                        "2024-03-01",
+                        "won",
+                        "2024-03-01",
+                        "verbal commitment",
+                    ],
                     ["l3", 100, "2024-01-01", "2024-03-01", "lost", "2024-03-01", "closed lost"],
                     ["l1", 100, "2024-01-01", "2024-03-01", "lost", "2024-03-01", "qualification"],
                     ["x", 100, "2024-01-01", "2024-03-01", "lost", "2024-03-01", "closed lost"],
@@ -49,7 +65,10 @@ def test_thin_history_shrinks_toward_the_profile(tmp_path: Path) -> None:
             },
             "stage_history": {
                 "columns": ["opportunity_id", "changed_at", "stage"],
-                "rows": [["l3", "2024-01-05 10:00:00", "demo"], ["l3", "2024-01-02 10:00:00", "qualification"]],
+                "rows": [
+                    ["l3", "2024-01-05 10:00:00", "demo"],
+                    ["l3", "2024-01-02 10:00:00", "qualification"],
+                ],
             },
         },
     )

@@ -14,7 +14,13 @@ from pulse.forecast.montecarlo import NewDeals, simulate
 def test_each_deal_wins_with_its_probability() -> None:
     probs = [0.0, 0.001, 0.0039, 0.3, 0.5, 0.5001, 0.77, 0.9961, 0.999, 1.0]
     s = 200_000
-    sim = simulate(np.ones(len(probs)), probs, simulations=s, seed=5, groups=[str(i) for i in range(len(probs))])
+    sim = simulate(
+        np.ones(len(probs)),
+        probs,
+        simulations=s,
+        seed=5,
+        groups=[str(i) for i in range(len(probs))],
+    )
     assert sim.group_totals is not None
     by_label = dict(zip(sim.groups, sim.group_totals, strict=True))
     for i, p in enumerate(probs):
@@ -51,7 +57,13 @@ def test_same_seed_same_answer_and_groups_add_up() -> None:
 
 
 def test_new_deals_are_compound_poisson() -> None:
-    sim = simulate([], [], new=NewDeals(3.0, np.array([10.0, 30.0]), np.array([3.0, 1.0])), simulations=50_000, seed=4)
+    sim = simulate(
+        [],
+        [],
+        new=NewDeals(3.0, np.array([10.0, 30.0]), np.array([3.0, 1.0])),
+        simulations=50_000,
+        seed=4,
+    )
     # E = λ·E[size] = 3 × 15; Var = λ·E[size²] = 3 × (0.75·100 + 0.25·900)
     assert sim.mean == pytest.approx(45.0, abs=4 * math.sqrt(900 / 50_000))
     assert sim.totals.var() == pytest.approx(900.0, rel=0.05)
@@ -78,6 +90,16 @@ def test_p10_to_p90_holds_the_truth_about_80_percent_of_the_time() -> None:
         sizes = rng.lognormal(9.5, 0.8, 30)
         new = NewDeals(float(rng.uniform(0, 5)), sizes)
         sim = simulate(a, p, base=won, new=new, simulations=2_000, seed=seed)
-        truth = won + float(a @ (rng.random(n) < p)) + float(rng.choice(sizes, rng.poisson(new.expected)).sum())
+        truth = (
+            won
+            + float(a @ (rng.random(n) < p))
+            + float(rng.choice(sizes, rng.poisson(new.expected)).sum())
+        )
         inside += sim.p10 <= truth <= sim.p90
     assert 0.70 <= inside / seeds <= 0.90, inside / seeds
+
+
+def test_no_open_deals_still_gives_group_totals() -> None:
+    sim = simulate([], [], base=7.0, simulations=10, groups=[], group_base={"r1": 5.0})
+    assert sim.groups == ["r1"] and sim.group_totals is not None
+    assert list(sim.group_totals[0]) == [5.0] * 10 and list(sim.totals) == [7.0] * 10

@@ -131,3 +131,19 @@ def test_upsert_into_a_table_that_already_has_rows_from_another_file(ws: Workspa
     more = "line_id,account_id,start_date,amount,billing_period\nL5,A5,2024-06-01,5,month\n"
     result = import_file(ws, "subscriptions", write("b.csv", more))
     assert (result.inserted, result.updated, result.unchanged, result.rows_after) == (1, 0, 0, 4)
+
+
+def test_global_duckdb_settings_are_restored(ws: Workspace, write) -> None:
+    """Another connection in the same process (the web app) shares the database instance."""
+    query = (
+        "SELECT name, value FROM duckdb_settings() WHERE name IN "
+        "('memory_limit', 'preserve_insertion_order', 'TimeZone') ORDER BY 1"
+    )
+    with ws.connection() as other:
+        before = other.execute(query).fetchall()
+        import_file(ws, "subscriptions", write("subs.csv", SUBS))
+        after = other.execute(query).fetchall()
+        assert other.execute("SELECT count(*) FROM subscriptions").fetchall() == [(3,)]
+    assert [name for name, _ in after] == [name for name, _ in before]
+    assert dict(after)["preserve_insertion_order"] == dict(before)["preserve_insertion_order"]
+    assert dict(after)["TimeZone"] == dict(before)["TimeZone"]

@@ -31,9 +31,7 @@ def _ts(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def state(
-    opp: dict[str, Any] | None, history: list[dict[str, Any]], day: date
-) -> State | None:
+def state(opp: dict[str, Any] | None, history: list[dict[str, Any]], day: date) -> State | None:
     """The state of one opportunity as of ``day`` (None: it does not exist then)."""
     rows = sorted(history, key=lambda r: _ts(r["changed_at"]))
     picked = None
@@ -48,7 +46,9 @@ def state(
             return None
         assert picked is not None
         status = picked["status"] if picked["status"] in ("won", "lost") else "open"
-        return State(picked["stage"], Decimal(str(picked["amount"] or 0)), _d(picked["close_date"]), status)
+        return State(
+            picked["stage"], Decimal(str(picked["amount"] or 0)), _d(picked["close_date"]), status
+        )
     if _d(opp["created_at"]) > day:  # type: ignore[operator]
         return None
     closed_on = None
@@ -67,7 +67,12 @@ def state(
     else:
         status = "open"
     amount = pick("amount")
-    return State(pick("stage"), Decimal(str(amount if amount is not None else 0)), _d(pick("close_date")), status)
+    return State(
+        pick("stage"),
+        Decimal(str(amount if amount is not None else 0)),
+        _d(pick("close_date")),
+        status,
+    )
 
 
 def bridge(
@@ -103,8 +108,18 @@ def bridge(
     for oid in ids:
         s1 = state(by_id.get(oid), hist.get(oid, []), d1)
         s2 = state(by_id.get(oid), hist.get(oid, []), d2)
-        in1 = s1 is not None and s1.status == "open" and s1.close_date is not None and w1[0] <= s1.close_date <= w1[1]
-        in2 = s2 is not None and s2.status == "open" and s2.close_date is not None and w2[0] <= s2.close_date <= w2[1]
+        in1 = (
+            s1 is not None
+            and s1.status == "open"
+            and s1.close_date is not None
+            and w1[0] <= s1.close_date <= w1[1]
+        )
+        in2 = (
+            s2 is not None
+            and s2.status == "open"
+            and s2.close_date is not None
+            and w2[0] <= s2.close_date <= w2[1]
+        )
         if in1:
             assert s1 is not None
             opening[0] += value(s1)
@@ -123,7 +138,11 @@ def bridge(
                 amount_effect = (s2.amount - s1.amount) * (p1 + p2) * Decimal("0.5")
                 stage_effect = (p2 - p1) * (s1.amount + s2.amount) * Decimal("0.5")
             if amount_effect:
-                add("amount_increased" if amount_effect > 0 else "amount_decreased", amount_effect, 0)
+                add(
+                    "amount_increased" if amount_effect > 0 else "amount_decreased",
+                    amount_effect,
+                    0,
+                )
             if stage_effect:
                 add("stage_advanced" if stage_effect > 0 else "stage_regressed", stage_effect, 0)
         elif in1:

@@ -127,7 +127,14 @@ def test_weighted_pipeline_splits_amount_and_stage(tmp_path: Path) -> None:
         tmp_path,
         {
             "opportunities": {
-                "columns": ["opportunity_id", "amount", "created_at", "close_date", "status", "stage"],
+                "columns": [
+                    "opportunity_id",
+                    "amount",
+                    "created_at",
+                    "close_date",
+                    "status",
+                    "stage",
+                ],
                 "rows": [["x", 150, "2024-03-01", "2024-05-01", "open", "late"]],
             },
             "stage_history": {

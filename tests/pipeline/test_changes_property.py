@@ -83,7 +83,9 @@ def _history(oid: str, nullable: bool) -> st.SearchStrategy[list[dict[str, Any]]
 windows = st.tuples(st.integers(0, 100), st.integers(0, 40)).map(
     lambda t: Period(day(t[0]), day(t[0] + t[1]), f"{day(t[0])}..{day(t[0] + t[1])}", "range")
 )
-dates = st.tuples(st.integers(0, 125), st.integers(0, 60)).map(lambda t: (day(t[0]), day(t[0] + t[1])))
+dates = st.tuples(st.integers(0, 125), st.integers(0, 60)).map(
+    lambda t: (day(t[0]), day(t[0] + t[1]))
+)
 
 
 def _check(
@@ -95,9 +97,7 @@ def _check(
     weighted: bool,
 ) -> None:
     scratch.fill(data)
-    report = pipeline_changes(
-        scratch.computer, w1, d[0], d[1], period_to=w2, weighted=weighted
-    )
+    report = pipeline_changes(scratch.computer, w1, d[0], d[1], period_to=w2, weighted=weighted)
     total = report.total
     # the identity, exactly
     assert total.opening.value + sum(x.value for x in total.lines) == total.closing.value
@@ -120,7 +120,9 @@ def _check(
     assert set(expected["lines"]) <= {x.key for x in total.lines}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=workspaces(), window=windows, d=dates)
 def test_identity_and_rules_one_period(
     scratch: Scratch, data: dict[str, list[dict[str, Any]]], window: Period, d: tuple[date, date]
@@ -128,7 +130,9 @@ def test_identity_and_rules_one_period(
     _check(scratch, data, window, window, d, weighted=False)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=workspaces(), w1=windows, w2=windows, d=dates, weighted=st.booleans())
 def test_identity_and_rules_two_periods_and_weighted(
     scratch: Scratch,
@@ -141,7 +145,9 @@ def test_identity_and_rules_two_periods_and_weighted(
     _check(scratch, data, w1, w2, d, weighted)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=workspaces(), window=windows, d=dates)
 def test_segments_add_up_to_the_total(
     scratch: Scratch, data: dict[str, list[dict[str, Any]]], window: Period, d: tuple[date, date]

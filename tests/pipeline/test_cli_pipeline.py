@@ -23,14 +23,29 @@ def _ws(home: Path) -> None:
 def test_changes_json_adds_up(home: Path) -> None:
     _ws(home)
     result = runner.invoke(
-        app, ["pipeline", "changes", "acme", "--from", "2024-04-01", "--to", "2024-06-01", "--format", "json", "--detail"]
+        app,
+        [
+            "pipeline",
+            "changes",
+            "acme",
+            "--from",
+            "2024-04-01",
+            "--to",
+            "2024-06-01",
+            "--format",
+            "json",
+            "--detail",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["period"]["period"] == "2024-Q2"  # the quarter of --from by default
     assert data["opening"] == {"value": 3050.0, "count": 8}
     assert data["closing"] == {"value": 2090.0, "count": 6}
-    assert data["opening"]["value"] + sum(x["value"] for x in data["lines"]) == data["closing"]["value"]
+    assert (
+        data["opening"]["value"] + sum(x["value"] for x in data["lines"])
+        == data["closing"]["value"]
+    )
     assert data["slip_rate"] == 400 / 3050
     assert {r["opportunity_id"] for r in data["detail"] if r["line"] == "removed"} == {"r1", "r2"}
 
@@ -38,28 +53,62 @@ def test_changes_json_adds_up(home: Path) -> None:
 def test_changes_csv_by_owner_and_table(home: Path) -> None:
     _ws(home)
     result = runner.invoke(
-        app, ["pipeline", "changes", "acme", "--from", "2024-04-01", "--to", "2024-06-01", "--period", "2024-Q2", "--by", "owner_id", "-f", "csv"]
+        app,
+        [
+            "pipeline",
+            "changes",
+            "acme",
+            "--from",
+            "2024-04-01",
+            "--to",
+            "2024-06-01",
+            "--period",
+            "2024-Q2",
+            "--by",
+            "owner_id",
+            "-f",
+            "csv",
+        ],
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     r1 = {r["line"]: r for r in rows if r["owner_id"] == "r1"}
     assert r1["opening"]["value"] == "1700.0000"
-    table = runner.invoke(app, ["pipeline", "changes", "acme", "--from", "2024-04-01", "--to", "2024-06-01"])
+    table = runner.invoke(
+        app, ["pipeline", "changes", "acme", "--from", "2024-04-01", "--to", "2024-06-01"]
+    )
     assert table.exit_code == 0, table.output
     assert "Pushed out (slipped)" in table.output and "slip rate: 13.1%" in table.output
 
 
 def test_changes_errors_exit_non_zero(home: Path) -> None:
     _ws(home)
-    result = runner.invoke(app, ["pipeline", "changes", "acme", "--from", "2024-06-01", "--to", "2024-04-01"])
+    result = runner.invoke(
+        app, ["pipeline", "changes", "acme", "--from", "2024-06-01", "--to", "2024-04-01"]
+    )
     assert result.exit_code != 0
-    bad = runner.invoke(app, ["pipeline", "changes", "acme", "--from", "2024-04-01", "--to", "2024-06-01", "--by", "stage"])
+    bad = runner.invoke(
+        app,
+        [
+            "pipeline",
+            "changes",
+            "acme",
+            "--from",
+            "2024-04-01",
+            "--to",
+            "2024-06-01",
+            "--by",
+            "stage",
+        ],
+    )
     assert bad.exit_code != 0
 
 
 def test_as_of_json(home: Path) -> None:
     _ws(home)
-    result = runner.invoke(app, ["pipeline", "as-of", "acme", "--date", "2024-04-01", "-f", "json", "--list"])
+    result = runner.invoke(
+        app, ["pipeline", "as-of", "acme", "--date", "2024-04-01", "-f", "json", "--list"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["due_in_period"]["value"] == 3050.0

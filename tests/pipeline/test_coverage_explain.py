@@ -92,7 +92,12 @@ def test_coverage_fell_from_4x_to_2_5x_explained(comp) -> None:  # type: ignore[
         "+0.60× from new opportunities, −0.60× from deals lost, −0.40× from deals won."
     )
     slipped = next(p for p in e.parts if p.kind == "pipeline" and p.detail["line"] == "pushed_out")
-    assert slipped.detail == {"line": "pushed_out", "value": -1100000.0, "count": -2, "opportunities": 2}
+    assert slipped.detail == {
+        "line": "pushed_out",
+        "value": -1100000.0,
+        "count": -2,
+        "opportunities": 2,
+    }
 
 
 def test_three_opportunities_a_week_for_four_weeks_restore_3x(comp) -> None:  # type: ignore[no-untyped-def]
@@ -130,7 +135,10 @@ def test_between_two_periods_the_parts_add_up_and_match_the_kpi(comp) -> None:  
 def test_one_period_needs_a_date(comp) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PulseError) as err:
         Explainer(comp).explain("pipeline_coverage", Q3, Q3)
-    assert err.value.message == "cannot explain pipeline_coverage of 2024-Q3 against itself without a date"
+    assert (
+        err.value.message
+        == "cannot explain pipeline_coverage of 2024-Q3 against itself without a date"
+    )
 
 
 def test_gap_plan_refuses_impossible_inputs() -> None:

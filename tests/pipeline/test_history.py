@@ -13,7 +13,15 @@ from tests.kpis.harness import computer, make_workspace
 
 DATA = {
     "opportunities": {
-        "columns": ["opportunity_id", "amount", "created_at", "close_date", "status", "closed_at", "stage"],
+        "columns": [
+            "opportunity_id",
+            "amount",
+            "created_at",
+            "close_date",
+            "status",
+            "closed_at",
+            "stage",
+        ],
         "rows": [
             ["h", 500, "2024-03-01", "2024-08-15", "open", None, "late"],
             ["n", 200, "2024-03-10", "2024-06-10", "won", "2024-05-01", "early"],
@@ -33,7 +41,9 @@ Q2 = parse_period("2024-Q2")
 
 
 def test_states_follow_the_documented_rules(tmp_path: Path) -> None:
-    comp = computer(make_workspace(tmp_path, DATA, settings={"stage_probabilities": {"early": 0.5}}))
+    comp = computer(
+        make_workspace(tmp_path, DATA, settings={"stage_probabilities": {"early": 0.5}})
+    )
     try:
         # 03-02: h exists (created 03-01) with its first recorded state; x too; n not yet
         early = pipeline_as_of(comp, date(2024, 3, 2), Q2, with_rows=True)
@@ -55,7 +65,10 @@ def test_states_follow_the_documented_rules(tmp_path: Path) -> None:
         rows = {r["opportunity_id"]: r for r in later.rows}
         assert (rows["h"]["stage"], rows["h"]["amount"]) == ("late", Decimal(500))
         assert "n" in rows
-        assert "n" not in {r["opportunity_id"] for r in pipeline_as_of(comp, date(2024, 5, 2), Q2, with_rows=True).rows}
+        assert "n" not in {
+            r["opportunity_id"]
+            for r in pipeline_as_of(comp, date(2024, 5, 2), Q2, with_rows=True).rows
+        }
         assert later.to_json()["due_in_period"] == {"count": 1, "value": 200.0, "weighted": 100.0}
     finally:
         comp.close()

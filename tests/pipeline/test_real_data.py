@@ -48,7 +48,7 @@ def dtc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Computer]:
     con.execute(
         "INSERT INTO opportunities (opportunity_id, owner_id, type, source, amount, created_at, "
         "close_date, stage, status, closed_at) "
-        f"SELECT Name, \"Owner.Name\", Type, LeadSource, Amount, CAST(CreatedDate AS DATE), "
+        f'SELECT Name, "Owner.Name", Type, LeadSource, Amount, CAST(CreatedDate AS DATE), '
         f"CloseDate, StageName, {STATUS}, CASE WHEN {STATUS} <> 'open' THEN CloseDate END "
         f"FROM read_csv('{folder / 'DTC_Opportunity.csv'}')"
     )
@@ -85,9 +85,7 @@ def test_salesforce_dtc_identity(
     t = pipeline_changes(dtc, w1, d1, d2, period_to=w2, weighted=weighted).total
     assert t.opening.value + sum(x.value for x in t.lines) == t.closing.value
     assert t.opening.count + sum(x.count for x in t.lines) == t.closing.count
-    probs = (
-        {k: Decimal(str(v)) for k, v in SALESFORCE_PROBABILITIES.items()} if weighted else None
-    )
+    probs = {k: Decimal(str(v)) for k, v in SALESFORCE_PROBABILITIES.items()} if weighted else None
     expected = bridge(
         _rows(dtc, "opportunities"),
         _rows(dtc, "stage_history"),
@@ -125,7 +123,11 @@ def _demo_profiles() -> list[str]:
     return list(PROFILE_IDS)
 
 
-@pytest.mark.parametrize("profile", _demo_profiles() or [pytest.param("none", marks=pytest.mark.skip(reason="pulse.demo is not available"))])
+@pytest.mark.parametrize(
+    "profile",
+    _demo_profiles()
+    or [pytest.param("none", marks=pytest.mark.skip(reason="pulse.demo is not available"))],
+)
 def test_demo_workspace_identity(profile: str, tmp_path: Path) -> None:
     from pulse.demo import build_workspace
 

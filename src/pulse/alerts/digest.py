@@ -31,6 +31,7 @@ class RedItem:
     title: str
     detail: str
     action: str | None = None
+    kpi: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -77,9 +78,7 @@ def iso_week(day: date) -> str:
 
 
 def _red_findings(computer: Computer, period: Period, as_of: date | None) -> dict[str, Finding]:
-    return {
-        finding_id(f): f for f in evaluate(computer, period, as_of) if f.severity == "red"
-    }
+    return {finding_id(f): f for f in evaluate(computer, period, as_of) if f.severity == "red"}
 
 
 def collect(
@@ -115,6 +114,8 @@ def collect(
                             f"{kpi.name} is red",
                             f"{entry.value_text} against a target of {entry.target_text} in "
                             f"{period.label}; it was {entry.previous_text} in {previous.label}.",
+                            None,
+                            kpi_id,
                         )
                     )
             if section_of(kpi, profile) == Category.LEADING.value:
@@ -122,9 +123,15 @@ def collect(
     leading.sort(key=lambda e: not e.core)
     now = _red_findings(computer, period, as_of)
     then = _red_findings(computer, previous, None)
-    for fid, f in now.items():
-        if fid not in then:
-            turned.append(RedItem(f"finding:{fid}", "finding", f.title, f.evidence, f.action))
+    new_findings = [
+        RedItem(f"finding:{fid}", "finding", f.title, f.evidence, f.action, f.kpi)
+        for fid, f in now.items()
+        if fid not in then
+    ]
+    # A KPI that turned red together with a finding on it is told once, by the finding (it
+    # carries the evidence and the action).
+    covered = {item.kpi for item in new_findings}
+    turned = [item for item in turned if item.kpi not in covered] + new_findings
     digest = Digest(
         period,
         iso_week(today or computer.today),

@@ -86,10 +86,12 @@ def _digest_lines(digest: Digest) -> list[str]:
     ]
     for k in digest.lines:
         star = "★ " if k.core else ""
-        target = f"target {k.target_text}" if k.target is not None else "no target"
-        out.append(
-            f"{star}{k.name}: {k.value_text} · {target} · {k.status_label} · {k.trend_short}"
+        judged = (
+            f"target {k.target_text} · {k.status_label}"
+            if k.target is not None
+            else k.status_word  # no target, or missing data
         )
+        out.append(f"{star}{k.name}: {k.value_text} · {judged} · {k.trend_short}")
     if not digest.lines:
         out.append("No leading indicator in this profile could be computed.")
     out.append("")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -25,7 +24,7 @@ from pulse.workspace.store import Workspace, open_workspace
 class _DefaultShow(TyperGroup):
     """``pulse forecast NAME …`` is ``pulse forecast show NAME …``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: the click Context
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["show", *args]
         return super().parse_args(ctx, args)
@@ -50,7 +49,9 @@ SimulationsOpt = Annotated[int, typer.Option("--simulations", "-n", help="Monte 
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same answer).")]
 PriorOpt = Annotated[
     float,
-    typer.Option("--prior-strength", help="How many deals the stage map's probabilities are worth."),
+    typer.Option(
+        "--prior-strength", help="How many deals the stage map's probabilities are worth."
+    ),
 ]
 
 
@@ -107,7 +108,9 @@ def show(
     console.print(f"[bold]Forecast of {p.label}[/bold] ({p.start} to {p.end}) as of {result.as_of}")
     r = result.range
     summary = Table(box=None, show_header=False)
-    summary.add_row("already won", f"{_money(float(result.won.total), currency)} ({result.won.count} deals)")
+    summary.add_row(
+        "already won", f"{_money(float(result.won.total), currency)} ({result.won.count} deals)"
+    )
     summary.add_row(
         "open, due in the period",
         f"{_money(float(result.deals.total), currency)} ({len(result.deals)} deals)",
@@ -199,9 +202,7 @@ def accuracy(
     window: Annotated[
         str, typer.Option("--window", "-w", help="90d, 12m, or a period label (2024-Q2).")
     ] = "90d",
-    scope: Annotated[
-        str, typer.Option("--scope", help="company, team or rep.")
-    ] = "company",
+    scope: Annotated[str, typer.Option("--scope", help="company, team or rep.")] = "company",
     lock_days: Annotated[
         int,
         typer.Option("--lock-days", help="Lock each forecast N days after its period starts."),
@@ -232,10 +233,14 @@ def accuracy(
     lock = f", locked {lock_days:+d} days from each period's start" if lock_days else ""
     console.print(f"[bold]Forecast accuracy by {scope}[/bold], {w.start} to {w.end}{lock}")
     if not report.scopes:
-        console.print("no locked forecast ended in the window (snapshots are taken with "
-                      "`pulse forecast snapshot`, or imported into the forecasts table)")
+        console.print(
+            "no locked forecast ended in the window (snapshots are taken with "
+            "`pulse forecast snapshot`, or imported into the forecasts table)"
+        )
         return
-    table = Table("scope", "accuracy", "WAPE", "bias", "forecast", "actual", "periods", "status", box=None)
+    table = Table(
+        "scope", "accuracy", "WAPE", "bias", "forecast", "actual", "periods", "status", box=None
+    )
     for s in report.scopes:
         table.add_row(
             s.scope,

@@ -22,7 +22,9 @@ from pulse.pipeline.changes import DIMENSIONS, PipelineChanges, changes_detail, 
 from pulse.pipeline.history import ASSUMPTIONS, pipeline_as_of
 from pulse.workspace.store import open_workspace
 
-app = typer.Typer(help="The pipeline over time: as of any date, and what changed.", no_args_is_help=True)
+app = typer.Typer(
+    help="The pipeline over time: as of any date, and what changed.", no_args_is_help=True
+)
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
 
@@ -57,10 +59,30 @@ def changes_csv(report: PipelineChanges) -> str:
     writer.writerow([*([dim] if dim else []), "line", "label", "value", "count", "opportunities"])
     for bridge in report.segments or [report.total]:
         seg = [bridge.segment.get(dim, "")] if dim else []
-        writer.writerow([*seg, "opening", "Opening", bridge.opening.value, bridge.opening.count, bridge.opening.count])
+        writer.writerow(
+            [
+                *seg,
+                "opening",
+                "Opening",
+                bridge.opening.value,
+                bridge.opening.count,
+                bridge.opening.count,
+            ]
+        )
         for line in bridge.lines:
-            writer.writerow([*seg, line.key, line.label, line.value, line.count, line.opportunities])
-        writer.writerow([*seg, "closing", "Closing", bridge.closing.value, bridge.closing.count, bridge.closing.count])
+            writer.writerow(
+                [*seg, line.key, line.label, line.value, line.count, line.opportunities]
+            )
+        writer.writerow(
+            [
+                *seg,
+                "closing",
+                "Closing",
+                bridge.closing.value,
+                bridge.closing.count,
+                bridge.closing.count,
+            ]
+        )
     return out.getvalue()
 
 
@@ -83,7 +105,9 @@ def changes(
     to: Annotated[str, typer.Option("--to", help="Closing date (YYYY-MM-DD).")],
     period: Annotated[
         str | None,
-        typer.Option("--period", "-p", help="Period the pipeline is due in (default: the quarter of --from)."),
+        typer.Option(
+            "--period", "-p", help="Period the pipeline is due in (default: the quarter of --from)."
+        ),
     ] = None,
     by: Annotated[
         str | None, typer.Option("--by", help=f"Split by: {', '.join(DIMENSIONS)}.")
@@ -127,8 +151,15 @@ def changes(
     )
     for bridge in [report.total, *report.segments]:
         title = ", ".join(f"{k}={v}" for k, v in bridge.segment.items()) or "all"
-        table = Table("line", "value", "count", "opportunities", title=title if report.by else None, box=None)
-        table.add_row("Opening", format_value(float(bridge.opening.value), "currency", currency), str(bridge.opening.count), "")
+        table = Table(
+            "line", "value", "count", "opportunities", title=title if report.by else None, box=None
+        )
+        table.add_row(
+            "Opening",
+            format_value(float(bridge.opening.value), "currency", currency),
+            str(bridge.opening.count),
+            "",
+        )
         for line in bridge.lines:
             table.add_row(
                 line.label,
@@ -136,7 +167,12 @@ def changes(
                 f"{line.count:+d}" if line.count else "0",
                 str(line.opportunities),
             )
-        table.add_row("[bold]Closing[/bold]", format_value(float(bridge.closing.value), "currency", currency), str(bridge.closing.count), "")
+        table.add_row(
+            "[bold]Closing[/bold]",
+            format_value(float(bridge.closing.value), "currency", currency),
+            str(bridge.closing.count),
+            "",
+        )
         console.print(table)
         if bridge.slip_rate is not None:
             console.print(
@@ -144,7 +180,9 @@ def changes(
                 f"({bridge.slipped.count} of {bridge.opening.count} opportunities)"
             )
     if detail:
-        table = Table("line", "opportunity", "reason", "value", "stage", "amount", "close date", box=None)
+        table = Table(
+            "line", "opportunity", "reason", "value", "stage", "amount", "close date", box=None
+        )
         for row in rows:
             table.add_row(
                 row["label"],
@@ -175,7 +213,11 @@ def as_of(
     on: Annotated[str, typer.Option("--date", "-d", help="The date (YYYY-MM-DD).")],
     period: Annotated[
         str | None,
-        typer.Option("--period", "-p", help="Period for the due-in-period total (default: the quarter of --date)."),
+        typer.Option(
+            "--period",
+            "-p",
+            help="Period for the due-in-period total (default: the quarter of --date).",
+        ),
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the open opportunities.")] = False,
     format: FormatOpt = "table",
@@ -197,7 +239,9 @@ def as_of(
         return
     currency = ws.settings.currency
     console = Console(width=160)
-    console.print(f"[bold]Open pipeline as of {day.isoformat()}[/bold]: {result.open_count} opportunities, {_money(result.open_value, currency)}")
+    console.print(
+        f"[bold]Open pipeline as of {day.isoformat()}[/bold]: {result.open_count} opportunities, {_money(result.open_value, currency)}"
+    )
     console.print(
         f"due in {p.label}: {result.due_count} opportunities, {_money(result.due_value, currency)} "
         f"(weighted {_money(result.due_weighted, currency)})"

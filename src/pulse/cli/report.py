@@ -35,7 +35,7 @@ def report(
         str | None, typer.Option("--as-of", help="Compute as the data stood on this date.")
     ] = None,
     history: Annotated[
-        int, typer.Option(min=1, max=24, help="Earlier periods in each KPI's trend.")
+        int, typer.Option(min=1, max=24, help="Periods in each KPI's trend, this one included.")
     ] = 6,
     home: Home = None,
 ) -> None:

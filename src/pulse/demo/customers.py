@@ -153,7 +153,8 @@ def customer_months(plan: Plan, lines: Lines) -> tuple[Ints, Ints]:
     offsets = np.repeat(np.cumsum(count) - count, count)
     month = np.repeat(first, count) + np.arange(len(acc)) - offsets
     span = plan.end_month + 1
-    key = np.unique(acc * span + month)
+    key = np.sort(acc * span + month)
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     return key // span, key % span
 
 

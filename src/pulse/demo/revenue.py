@@ -383,7 +383,7 @@ def play_out(
     # Reactivation: the account returns on its first product, at a fraction of what it paid.
     first_of = np.full(n_acc, -1, dtype=np.int64)
     order = np.lexsort((c.start, c.account))
-    is_first = np.r_[True, c.account[order][1:] != c.account[order][:-1]]
+    is_first = np.r_[True, c.account[order][1:] != c.account[order][:-1]][: len(order)]
     first_of[c.account[order][is_first]] = order[is_first]
     paid = np.bincount(c.account, weights=c.annual, minlength=n_acc)
     back = churn + rng.integers(60, 301, n_acc)

@@ -14,15 +14,14 @@ INK = "#1f3a5f"
 MUTED = "#8a94a6"
 GRID = "#e3e7ee"
 TARGET = "#b5651d"
+CHAR_WIDTH = 5.4  # average width of a 9px glyph, to fit the y-axis labels
 
 
 def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _scale(
-    values: Sequence[float], extra: Sequence[float] = ()
-) -> tuple[float, float]:
+def _scale(values: Sequence[float], extra: Sequence[float] = ()) -> tuple[float, float]:
     """Low and high of the y-axis: the values (and target) with a little room around them."""
     every = [*values, *extra]
     low, high = min(every), max(every)
@@ -61,7 +60,7 @@ def line_chart(
     color: str = INK,
 ) -> str:
     """A line chart of ``values`` over ``labels``, with the target as a dashed line."""
-    left, right, top, bottom = 58, 24, 14, 26
+    left, right, top, bottom = 40, 24, 14, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     known = [v for v in values if v is not None]
     head = (
@@ -76,6 +75,9 @@ def line_chart(
         )
     low, high = _scale(known, [target] if target is not None else [])
     n = len(values)
+    widest = max(len(fmt(v)) for v in (min(known), max(known)))
+    left = max(left, 12 + round(widest * CHAR_WIDTH))  # room for the y-axis labels
+    plot_w = width - left - right
 
     def x(i: int) -> float:
         return left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
@@ -105,11 +107,11 @@ def line_chart(
             'stroke-linejoin="round" stroke-linecap="round"/>'
         )
     step = max(1, -(-n // 8))  # at most about eight x labels
-    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
-        if v is not None:
+    for i, (label, point) in enumerate(zip(labels, values, strict=True)):
+        if point is not None:
             radius = 3.5 if i == n - 1 else 2.2
             parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="{radius}" fill="{color}"/>'
+                f'<circle cx="{x(i):.1f}" cy="{y(point):.1f}" r="{radius}" fill="{color}"/>'
             )
         if i % step == 0 or i == n - 1:
             parts.append(

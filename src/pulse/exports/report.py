@@ -128,7 +128,9 @@ class KPIEntry:
             return "—"
         if self.trend_direction == "flat":
             return "→ same"
-        judged = self.trend_assessment if self.trend_assessment != "unknown" else self.trend_direction
+        judged = (
+            self.trend_assessment if self.trend_assessment != "unknown" else self.trend_direction
+        )
         return f"{self.trend_arrow} {judged}, was {self.previous_text}"
 
     def to_json(self) -> dict[str, Any]:
@@ -520,8 +522,9 @@ def build_report(
     """Collect the board pack of ``workspace`` for ``period``.
 
     ``profile`` (default: the computer's, i.e. the workspace's profile) picks the KPIs — pass the
-    KPI set in force when it differs. ``history`` earlier periods make each KPI's series. A
-    ``computer`` passed in is used and left open; otherwise one is opened and closed here.
+    KPI set in force when it differs. Each KPI's series holds ``history`` periods, ``period``
+    the last. A ``computer`` passed in is used and left open; otherwise one is opened and closed
+    here.
     """
     own = computer is None
     comp = computer or Computer(workspace, profile=profile, today=today)
@@ -558,7 +561,14 @@ def build_report(
                 name = comp.catalog.kpis[f.kpi].name if f.kpi in comp.catalog.kpis else f.kpi
                 findings.append(
                     FindingEntry(
-                        finding_id(f), f.rule, f.kpi, name, f.severity, f.title, f.evidence, f.action
+                        finding_id(f),
+                        f.rule,
+                        f.kpi,
+                        name,
+                        f.severity,
+                        f.title,
+                        f.evidence,
+                        f.action,
                     )
                 )
         except PulseError as exc:

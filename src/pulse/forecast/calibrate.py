@@ -163,10 +163,14 @@ GROUP BY is_won, max_position"""
         lost = sum(n for p, n in lost_at.items() if p >= position)
         deals = placed_wins + lost
         rates.append(
-            StageRate(stage, position, prior, deals, placed_wins, _shrink(placed_wins, deals, prior, k))
+            StageRate(
+                stage, position, prior, deals, placed_wins, _shrink(placed_wins, deals, prior, k)
+            )
         )
     mean_prior = sum(p for _, p, _ in stages) / len(stages) if stages else 0.0
-    other = StageRate(OTHER, 0, mean_prior, closed, wins_all, _shrink(wins_all, closed, mean_prior, k))
+    other = StageRate(
+        OTHER, 0, mean_prior, closed, wins_all, _shrink(wins_all, closed, mean_prior, k)
+    )
     return Calibration(as_of, k, rates, other, closed, placed)
 
 

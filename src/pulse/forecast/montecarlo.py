@@ -32,6 +32,7 @@ Ints = npt.NDArray[np.int64]
 
 CHUNK_DEALS = 1024
 SIM_BLOCK = 1024
+NEW_DEALS_BLOCK = 1 << 21
 _SUBSETS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64).T  # 8 × 256
 
 
@@ -115,9 +116,11 @@ def _layout(
     if groups is None:
         pad = (-len(amounts)) % 8
         return np.r_[amounts, np.zeros(pad)], np.r_[probabilities, np.zeros(pad)], None
+    if not len(groups):
+        return np.zeros(0), np.zeros(0), np.zeros(0, np.int64)
     order = np.argsort(groups, kind="stable")
     g, a, p = groups[order], amounts[order], probabilities[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     ends = np.r_[starts[1:], len(g)]
     parts_a, parts_p, parts_g = [np.zeros(0)], [np.zeros(0)], [np.zeros(0, np.int64)]
     for s, e in zip(starts, ends, strict=True):
@@ -261,7 +264,11 @@ def simulate(
 
 
 def _new_deals(new: NewDeals, simulations: int, seq: np.random.SeedSequence) -> Floats:
-    """Per simulation: the total of a Poisson number of new deals with drawn sizes."""
+    """Per simulation: the total of a Poisson number of new deals with drawn sizes.
+
+    Sizes are drawn with Walker's alias method (one uniform per deal, whatever the number of
+    distinct sizes) and summed per simulation with ``numpy.add.reduceat``.
+    """
     out = np.zeros(simulations)
     if new.expected <= 0 or not len(new.sizes):
         return out
@@ -270,10 +277,42 @@ def _new_deals(new: NewDeals, simulations: int, seq: np.random.SeedSequence) -> 
     total = int(counts.sum())
     if not total:
         return out
-    weights = None
-    if new.weights is not None:
-        weights = np.asarray(new.weights, dtype=np.float64)
-        weights = weights / weights.sum()
-    sizes = rng.choice(np.asarray(new.sizes, dtype=np.float64), size=total, p=weights)
-    owner = np.repeat(np.arange(simulations), counts)
-    return np.bincount(owner, weights=sizes, minlength=simulations)
+    sizes = np.asarray(new.sizes, dtype=np.float64)
+    weights = (
+        np.ones(len(sizes)) if new.weights is None else np.asarray(new.weights, dtype=np.float64)
+    )
+    cut, alias = _alias_table(weights)
+    ends = np.cumsum(counts)
+    first = 0
+    while first < simulations:  # blocks of about NEW_DEALS_BLOCK draws keep memory flat
+        start = int(ends[first] - counts[first])
+        last = int(np.searchsorted(ends, start + NEW_DEALS_BLOCK, side="right"))
+        last = max(last, first + 1)
+        block = counts[first:last]
+        n = int(block.sum())
+        if n:
+            scaled = rng.random(n) * len(sizes)  # its integer part picks a size, the rest decides
+            pick = scaled.astype(np.int64)
+            keep = (scaled - pick) < cut[pick]
+            drawn = sizes[np.where(keep, pick, alias[pick])]
+            has = block > 0
+            offsets = (np.cumsum(block) - block)[has]
+            out[first:last][has] = np.add.reduceat(drawn, offsets)
+        first = last
+    return out
+
+
+def _alias_table(weights: Floats) -> tuple[Floats, Ints]:
+    """Walker's alias table: pick i uniformly, keep it with probability cut[i], else alias[i]."""
+    n = len(weights)
+    scaled = weights * (n / weights.sum())
+    cut = np.ones(n)
+    alias = np.arange(n, dtype=np.int64)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        cut[s], alias[s] = scaled[s], g
+        scaled[g] -= 1.0 - scaled[s]
+        (small if scaled[g] < 1.0 else large).append(g)
+    return cut, alias

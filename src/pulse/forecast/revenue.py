@@ -131,7 +131,11 @@ class Forecast:
             "open_due_in_period": {"value": float(self.deals.total), "deals": len(self.deals)},
             "stage_weighted": self.stage_weighted,
             "calibrated": self.calibrated,
-            "probabilistic": {**self.range.to_json(), "simulations": self.simulations, "seed": self.seed},
+            "probabilistic": {
+                **self.range.to_json(),
+                "simulations": self.simulations,
+                "seed": self.seed,
+            },
             "by_stage": by_stage(self.deals),
             "calibration": self.calibration.to_json(),
             "new_deals": self.new.to_json(),
@@ -167,9 +171,8 @@ def forecast_period(
     if day > period.end:
         deals = OpenDeals([], [], [], [], np.zeros(0), np.zeros(0), deals.total * 0)
     cal = calibrate(computer, day, prior_strength)
-    probs = np.fromiter(
-        (cal.probability(s) for s in deals.stage_key), dtype=np.float64, count=len(deals)
-    )
+    lookup = {s: cal.probability(s) for s in set(deals.stage_key)}
+    probs = np.fromiter((lookup[s] for s in deals.stage_key), dtype=np.float64, count=len(deals))
     company_new = new_deal_models(computer, period, day, lookback_days)[""]
     owner_new = new_deal_models(computer, period, day, lookback_days, "owner_id") if scopes else {}
     sim = simulate(
@@ -206,5 +209,7 @@ def _range(totals: npt.NDArray[np.float64]) -> Range:
 
 
 def _rep_teams(computer: Computer) -> dict[str, str]:
-    rows = computer.engine.execute("SELECT rep_id, team FROM reps WHERE team IS NOT NULL").to_pylist()
+    rows = computer.engine.execute(
+        "SELECT rep_id, team FROM reps WHERE team IS NOT NULL"
+    ).to_pylist()
     return {str(r["rep_id"]): str(r["team"]) for r in rows}

@@ -110,9 +110,7 @@ def store_snapshot(
             "category": pa.array([r.category for r in rows], pa.string()),
         }
     )
-    key = (
-        "f.snapshot_at = n.snapshot_at AND f.period_start = n.period_start AND f.scope = n.scope"
-    )
+    key = "f.snapshot_at = n.snapshot_at AND f.period_start = n.period_start AND f.scope = n.scope"
     with workspace.connection() as con:
         con.register("__pulse_snapshot", table)
         con.execute("BEGIN TRANSACTION")
@@ -129,9 +127,7 @@ def store_snapshot(
                     f"category '{category}'; a snapshot never overwrites imported forecasts",
                     hint="take the snapshot at another time (--as-of) or remove the imported row",
                 )
-            same = (
-                "f.period_end = n.period_end AND f.amount = n.amount AND f.category = n.category"
-            )
+            same = "f.period_end = n.period_end AND f.amount = n.amount AND f.category = n.category"
             unchanged = int(
                 con.execute(
                     f"SELECT COUNT(*) FROM forecasts AS f JOIN __pulse_snapshot AS n "

@@ -76,9 +76,7 @@ def open_deals(computer: Computer, period: Period, as_of: date) -> OpenDeals:
     table = arrow(computer, sql)
     total = decimal(run(computer, total_sql)[0]["total"])
     amounts = np.asarray(table.column("amount").to_numpy(zero_copy_only=False), dtype=np.float64)
-    probs = np.asarray(
-        table.column("probability").to_numpy(zero_copy_only=False), dtype=np.float64
-    )
+    probs = np.asarray(table.column("probability").to_numpy(zero_copy_only=False), dtype=np.float64)
     return OpenDeals(
         opportunity_id=[str(x) for x in table.column("opportunity_id").to_pylist()],
         owner_id=table.column("owner_id").to_pylist(),

@@ -37,7 +37,7 @@ from pulse.tables import Table, get_table
 from pulse.workspace.store import Workspace
 
 Opener = Callable[[duckdb.DuckDBPyConnection, Path], Source]
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "512MB"
 
 
 class _FileHash(threading.Thread):
@@ -165,6 +165,30 @@ def _connection(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+@contextmanager
+def _global_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterator[None]:
+    """Apply DuckDB settings for the import and put the old ones back afterwards.
+
+    These settings are global to the database instance, which other connections in the same
+    process share (the web app imports uploads in-process), so they must not leak.
+    """
+    names = ", ".join(sql_str(n) for n in values)
+    old = dict(
+        con.execute(f"SELECT name, value FROM duckdb_settings() WHERE name IN ({names})").fetchall()
+    )
+    for name, value in values.items():
+        con.execute(f"SET {name} = {sql_str(value)}")
+    try:
+        yield
+    finally:
+        for name in values:
+            if name in old:
+                try:
+                    con.execute(f"SET {name} = {sql_str(str(old[name]))}")
+                except duckdb.Error:  # pragma: no cover - best effort, the import is done
+                    pass
+
+
 def _check_format(con: duckdb.DuckDBPyConnection, fmt: str, where: str) -> str:
     strptime = to_strptime(fmt)
     problem = None
@@ -195,14 +219,16 @@ def _run(
     sha256: Callable[[], str],
 ) -> ImportResult:
     temp_dir = ws.path / ".tmp"
-    with _connection(ws) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET enable_progress_bar_print = false")  # ours, or none at all
-        con.execute(f"SET temp_directory = {sql_str(str(temp_dir))}")
-        # bounded memory: past this DuckDB spills the stage, joins and sorts to temp_dir
-        con.execute(f"SET memory_limit = {sql_str(MEMORY_LIMIT)}")
+    settings = {
+        "TimeZone": "UTC",
+        # bounded memory: past this DuckDB spills the stage, joins and sorts to disk (its
+        # temp_directory, by default pulse.duckdb.tmp in the workspace folder)
+        "memory_limit": MEMORY_LIMIT,
         # row order in a table means nothing; unordered inserts run in parallel
-        con.execute("SET preserve_insertion_order = false")
+        "preserve_insertion_order": "false",
+    }
+    with _connection(ws) as con, _global_settings(con, settings):
+        con.execute("SET enable_progress_bar_print = false")  # ours, or none at all
         install_macros(con)
         flag_format = _check_format(con, date_format, "--date-format") if date_format else None
         file_format = None

@@ -5,7 +5,8 @@
 -- 'opportunity': no history, so the current stage, amount and close date stand for the past and
 -- the deal was open from created_at until it closed (closed_at, else close_date).
 -- Either way an opportunity exists from created_at on, and one whose own row says it was won or
--- lost before the as-of day is closed then, whatever its history says. An opportunity found in
+-- lost before the as-of day is closed then, whatever its history says, with its current values
+-- (its history is not read: state_source 'opportunity'). An opportunity found in
 -- stage_history but not in opportunities was deleted: it exists from its first to its last
 -- recorded change (is_deleted = 1) and has no owner or segment.
 SELECT

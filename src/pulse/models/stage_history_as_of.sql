@@ -1,8 +1,10 @@
--- The stage_history row in force for each opportunity that has history, at each period's as-of
--- date: the last change recorded before the as-of day (a change on the as-of day itself is not
--- yet in force, just as a deal closed that day still counts as open), else the first recorded
--- change (the state the opportunity was first recorded in). Also the days of its first and last
--- recorded change.
+-- The stage_history row in force for each opportunity at each period's as-of date: the last
+-- change recorded before the as-of day (a change on the as-of day itself is not yet in force,
+-- just as a deal closed that day still counts as open), else the first recorded change (the
+-- state the opportunity was first recorded in). Also the days of its first and last recorded
+-- change. Only opportunities that can be open then are looked up: those in opportunities
+-- created on or before the as-of date and not closed (by their own row) before it, and those
+-- found only in stage_history (deleted).
 SELECT
   k.period_key,
   k.opportunity_id,
@@ -22,8 +24,11 @@ FROM (
     ) AS picked_at,
     MIN(s.changed_at) AS first_at,
     MAX(s.changed_at) AS last_at
-  FROM periods AS p
-  CROSS JOIN stage_history AS s
+  FROM stage_history AS s
+  LEFT JOIN opportunity_facts AS f ON f.opportunity_id = s.opportunity_id
+  JOIN periods AS p
+    ON f.opportunity_id IS NULL
+    OR (f.created_at <= p.as_of AND (f.closed_on IS NULL OR f.closed_on >= p.as_of))
   GROUP BY p.period_key, s.opportunity_id
 ) AS k
 JOIN stage_history AS h ON h.opportunity_id = k.opportunity_id AND h.changed_at = k.picked_at

@@ -2,3 +2,7 @@
 arithmetic that turns a coverage shortfall into opportunities per week."""
 
 from __future__ import annotations
+
+from pulse.pipeline.gap import GapPlan, pipeline_gap_plan
+
+__all__ = ["GapPlan", "pipeline_gap_plan"]

@@ -127,7 +127,9 @@ class Bridge:
     def residual(self) -> Amount:
         """closing − opening − Σ lines (always zero: the identity is exact)."""
         return Amount(
-            self.closing.value - self.opening.value - sum((x.value for x in self.lines), Decimal(0)),
+            self.closing.value
+            - self.opening.value
+            - sum((x.value for x in self.lines), Decimal(0)),
             self.closing.count - self.opening.count - sum(x.count for x in self.lines),
         )
 
@@ -197,12 +199,7 @@ def line_keys(weighted: bool, two_periods: bool) -> list[str]:
     return keys
 
 
-def _parts_sql(
-    period_from: Period,
-    period_to: Period,
-    weighted: bool,
-    dims: list[str],
-) -> dict[str, str]:
+def _parts_sql(weighted: bool, dims: list[str]) -> dict[str, str]:
     """CTEs: ``pipeline_states`` (both dates), ``pipeline_bridge`` (one row per opportunity in
     either pipeline) and ``pipeline_parts`` (one row per opportunity and line)."""
     dim_states = "".join(f"s.{d}, " for d in DIMENSIONS)
@@ -263,7 +260,9 @@ WHERE COALESCE(o.in_period, 0) = 1 OR COALESCE(c.in_period, 0) = 1"""
         amount_effect = (
             "(b.amount_to - b.amount_from) * (b.probability_from + b.probability_to) * 0.5"
         )
-        stage_effect = "(b.probability_to - b.probability_from) * (b.amount_from + b.amount_to) * 0.5"
+        stage_effect = (
+            "(b.probability_to - b.probability_from) * (b.amount_from + b.amount_to) * 0.5"
+        )
     else:
         amount_effect = "b.amount_to - b.amount_from"
         stage_effect = "0"
@@ -299,7 +298,9 @@ WHERE b.in_from = 1 AND b.in_to = 1 AND {amount_effect} = 0 AND {stage_effect} =
     return {"pipeline_states": states, "pipeline_bridge": bridge, "pipeline_parts": parts}
 
 
-def _specs(period_from: Period, date_from: date, period_to: Period, date_to: date) -> list[PeriodSpec]:
+def _specs(
+    period_from: Period, date_from: date, period_to: Period, date_to: date
+) -> list[PeriodSpec]:
     return [
         PeriodSpec("opening", period_from.start, period_from.end, date_from),
         PeriodSpec("closing", period_to.start, period_to.end, date_to),
@@ -330,7 +331,7 @@ def changes_sql(
     closing pipeline as lines ``opening`` and ``closing``."""
     target = period_to or period
     dims = [by] if by else []
-    ctes = _parts_sql(period, target, weighted, dims)
+    ctes = _parts_sql(weighted, dims)
     seg = "".join(f"{d}, " for d in dims)
     body = f"""
 SELECT {seg}line, direction, SUM(value) AS value, SUM(n) AS n, COUNT(*) AS opportunities
@@ -382,7 +383,9 @@ def pipeline_changes(
     ]
     bridges.sort(key=lambda b: (-abs(b.opening.value) - abs(b.closing.value), str(b.segment)))
     total = _combine(bridges, keys) if by else bridges[0]
-    result = PipelineChanges(period, target, date_from, date_to, weighted, by, total, bridges if by else [])
+    result = PipelineChanges(
+        period, target, date_from, date_to, weighted, by, total, bridges if by else []
+    )
     for bridge in [total, *result.segments]:
         if bridge.residual != Amount(Decimal(0), 0):
             raise PulseError(f"internal error: pipeline changes do not add up: {bridge.residual}")
@@ -457,7 +460,7 @@ def changes_detail(
     _check(date_from, date_to, by)
     target = period_to or period
     dims = [by] if by else []
-    ctes = _parts_sql(period, target, weighted, dims)
+    ctes = _parts_sql(weighted, dims)
     order = " ".join(f"WHEN '{k}' THEN {i}" for i, (k, _) in enumerate(LINES))
     body = (
         "SELECT * FROM pipeline_parts WHERE line <> 'unchanged' "

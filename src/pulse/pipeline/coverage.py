@@ -172,9 +172,7 @@ def coverage_plan(
     ``period``; the weeks are those left from ``as_of`` to the period's end.
     """
     kpi = computer.catalog.get(kpi_id)
-    changes = pipeline_changes(
-        computer, period, as_of, as_of, weighted=COVERAGE_KPIS[kpi_id]
-    )
+    changes = pipeline_changes(computer, period, as_of, as_of, weighted=COVERAGE_KPIS[kpi_id])
     pipeline = float(changes.total.closing.value)
     gap = target * period_quota(computer, period) - pipeline
     first = period.shift(-history)

@@ -70,7 +70,9 @@ class GapPlan:
         }
 
 
-def pipeline_gap_plan(gap: float, average_deal_size: float, win_rate: float, weeks: float) -> GapPlan:
+def pipeline_gap_plan(
+    gap: float, average_deal_size: float, win_rate: float, weeks: float
+) -> GapPlan:
     """Opportunities (in total and per week) to close ``gap``: gap ÷ (deal size × win rate) ÷ weeks.
 
     A gap of zero or less needs nothing. Raises when the deal size, the win rate or the weeks

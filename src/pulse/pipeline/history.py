@@ -60,11 +60,9 @@ class PipelineAsOf:
         }
 
 
-def states_sql(computer: Computer, as_of: date, period: Period, open_only: bool = True) -> str:
-    """DuckDB SQL listing each opportunity's state as of ``as_of`` with its stage probability
-    and whether it is due in ``period``."""
+def _states_body(open_only: bool) -> str:
     where = "WHERE s.status = 'open' " if open_only else ""
-    body = (
+    return (
         "SELECT s.opportunity_id, s.owner_id, s.segment, s.region, s.product_line, s.source, "
         "s.type, s.state_source, s.is_deleted, s.created_at, s.stage, s.amount, s.close_date, "
         "s.status, COALESCE(sm.probability, 0) AS probability, "
@@ -72,9 +70,14 @@ def states_sql(computer: Computer, as_of: date, period: Period, open_only: bool 
         "THEN 1 ELSE 0 END AS due_in_period "
         "FROM opportunity_states AS s JOIN periods AS p ON p.period_key = s.period_key "
         f"LEFT JOIN stage_map AS sm ON sm.stage = s.stage_key {where}"
-        "ORDER BY s.close_date, s.opportunity_id"
     )
+
+
+def states_sql(computer: Computer, as_of: date, period: Period, open_only: bool = True) -> str:
+    """DuckDB SQL listing each opportunity's state as of ``as_of`` with its stage probability
+    and whether it is due in ``period``."""
     spec = PeriodSpec(period.label, period.start, period.end, as_of)
+    body = _states_body(open_only) + "ORDER BY s.close_date, s.opportunity_id"
     return with_models(computer, ["opportunity_states"], [spec], body)
 
 
@@ -82,18 +85,24 @@ def pipeline_as_of(
     computer: Computer, as_of: date, period: Period, with_rows: bool = False
 ) -> PipelineAsOf:
     """The open pipeline as of ``as_of``; ``due_*`` counts what is due in ``period``."""
-    rows = run(computer, states_sql(computer, as_of, period))
+    summary = (
+        "SELECT state_source, COUNT(*) AS n, SUM(amount) AS amount, "
+        "SUM(due_in_period) AS due, SUM(CASE WHEN due_in_period = 1 THEN amount END) AS due_amount, "
+        "SUM(CASE WHEN due_in_period = 1 THEN amount * CAST(probability AS DECIMAL(9, 6)) END) "
+        "AS due_weighted FROM open_states GROUP BY state_source ORDER BY state_source DESC"
+    )
+    spec = PeriodSpec(period.label, period.start, period.end, as_of)
+    sql = with_models(
+        computer, ["opportunity_states"], [spec], summary, {"open_states": _states_body(True)}
+    )
     result = PipelineAsOf(as_of, period, 0, Decimal(0), 0, Decimal(0), Decimal(0))
-    for row in rows:
-        amount = decimal(row["amount"])
-        result.open_count += 1
-        result.open_value += amount
-        source = str(row["state_source"])
-        result.sources[source] = result.sources.get(source, 0) + 1
-        if row["due_in_period"]:
-            result.due_count += 1
-            result.due_value += amount
-            result.due_weighted += amount * Decimal(str(row["probability"]))
+    for row in run(computer, sql):
+        result.open_count += int(row["n"])
+        result.open_value += decimal(row["amount"])
+        result.due_count += int(row["due"] or 0)
+        result.due_value += decimal(row["due_amount"])
+        result.due_weighted += decimal(row["due_weighted"])
+        result.sources[str(row["state_source"])] = int(row["n"])
     if with_rows:
-        result.rows = rows
+        result.rows = run(computer, states_sql(computer, as_of, period))
     return result

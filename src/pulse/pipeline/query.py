@@ -35,7 +35,7 @@ def with_models(
     for name in models:
         for dep in computer.catalog.model_chain(name):
             if dep not in ctes:
-                ctes[dep] = replaced.pop(dep, None) or computer.catalog.model(dep).sql
+                ctes[dep] = replaced.pop(dep, "") or computer.catalog.model(dep).sql
     ctes.update(replaced)
     with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
     return f"WITH {with_sql}\n{body}"

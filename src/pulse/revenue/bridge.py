@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -148,17 +147,17 @@ def _dec(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def _sum(rows: Iterable[Mapping[str, Any]], column: str) -> Decimal:
-    return sum((_dec(r[column]) for r in rows), ZERO)
+def _check_stream(computer: Computer, stream: str | None) -> None:
+    if stream is not None:
+        known = _streams(computer)
+        if stream not in known:
+            raise unknown("stream", stream, known)
 
 
 def _bridge_rows(
     computer: Computer, period: Period, stream: str | None, as_of: date | None
 ) -> list[dict[str, Any]]:
-    if stream is not None:
-        known = _streams(computer)
-        if stream not in known:
-            raise unknown("stream", stream, known or ["(no subscriptions loaded)"])
+    _check_stream(computer, stream)
     return model_rows(
         computer, "customer_bridge", [period_spec(period, as_of)], _stream_filter(stream)
     )
@@ -179,30 +178,42 @@ def compute_bridge(
     unit: str = "arr",
     as_of: date | None = None,
 ) -> Bridge:
-    """The bridge of ``period``: all streams blended, or one ``stream`` on its own."""
+    """The bridge of ``period``: all streams blended, or one ``stream`` on its own.
+
+    Summed by the engine (DECIMAL sums are exact); customers are counted at the start and end.
+    """
     _check_unit(unit)
-    rows = _bridge_rows(computer, period, stream, as_of)
-    counts = {
-        name: int(sum(int(r[f"{name}_count"]) for r in rows))
-        for name in ("new", "reactivation", "expansion", "contraction", "churn")
-    }
-    customers_start = {r["account_id"] for r in rows if _dec(r[f"start_{unit}"]) > 0}
-    customers_end = {r["account_id"] for r in rows if _dec(r[f"end_{unit}"]) > 0}
-    counts["start"] = len(customers_start)
-    counts["end"] = len(customers_end)
+    _check_stream(computer, stream)
+    lines = ("start", *MOVEMENTS, "end")
+    counts = ("new", "reactivation", "expansion", "contraction", "churn")
+    select = ", ".join(
+        [
+            *(f"SUM({name}_{unit}) AS {name}" for name in lines),
+            *(f"SUM({name}_count) AS {name}_count" for name in counts),
+            f"COUNT(DISTINCT CASE WHEN start_{unit} > 0 THEN account_id END) AS start_count",
+            f"COUNT(DISTINCT CASE WHEN end_{unit} > 0 THEN account_id END) AS end_count",
+        ]
+    )
+    (row,) = model_rows(
+        computer,
+        "customer_bridge",
+        [period_spec(period, as_of)],
+        _stream_filter(stream),
+        select=select,
+    )
     return Bridge(
         period=period,
         unit=unit,
         stream=stream,
-        start=_sum(rows, f"start_{unit}"),
-        new=_sum(rows, f"new_{unit}"),
-        expansion=_sum(rows, f"expansion_{unit}"),
-        reactivation=_sum(rows, f"reactivation_{unit}"),
-        contraction=_sum(rows, f"contraction_{unit}"),
-        churn=_sum(rows, f"churn_{unit}"),
-        fx=_sum(rows, f"fx_{unit}"),
-        end=_sum(rows, f"end_{unit}"),
-        counts=counts,
+        start=_dec(row["start"]),
+        new=_dec(row["new"]),
+        expansion=_dec(row["expansion"]),
+        reactivation=_dec(row["reactivation"]),
+        contraction=_dec(row["contraction"]),
+        churn=_dec(row["churn"]),
+        fx=_dec(row["fx"]),
+        end=_dec(row["end"]),
+        counts={name: int(row[f"{name}_count"] or 0) for name in (*counts, "start", "end")},
     )
 
 

@@ -26,17 +26,19 @@ def model_rows(
     periods: list[PeriodSpec],
     where: str = "",
     order_by: str = "",
+    select: str = "*",
 ) -> list[dict[str, Any]]:
-    """Every row of ``model`` (filtered by ``where``, a SQL condition on its columns).
+    """Rows of ``model``: ``SELECT {select} FROM model [WHERE where] [ORDER BY order_by]``.
 
-    Values keep their engine types: DECIMAL columns come back as :class:`decimal.Decimal`.
+    ``select`` may aggregate (one row back). Values keep their engine types: DECIMAL columns
+    come back as :class:`decimal.Decimal`.
     """
     catalog = computer.catalog
     ctes = dict(context_ctes(periods, computer.context()))
     for name in catalog.model_chain(model):
         ctes.setdefault(name, catalog.model(name).sql)
     with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
-    sql = f"WITH {with_sql}\nSELECT * FROM {model}"
+    sql = f"WITH {with_sql}\nSELECT {select} FROM {model}"
     if where:
         sql += f" WHERE {where}"
     if order_by:

@@ -66,14 +66,11 @@ def current_viewer(request: Request, state: StateDep) -> Viewer | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    session = state.meta.session(token)
-    if session is None:
+    found = state.meta.signed_in(token)
+    if found is None:
         return None
-    user = state.meta.user(session.username)
-    if user is None:
-        return None
-    grants = {g.workspace: g.role for g in state.meta.grants(user.username)}
-    return Viewer(user, session, grants)
+    session, user, grants = found
+    return Viewer(user, session, {g.workspace: g.role for g in grants})
 
 
 OptionalViewerDep = Annotated[Viewer | None, Depends(current_viewer)]
@@ -112,7 +109,7 @@ def get_client(
     """The client named in the path, if the user may see it (404 otherwise)."""
     if not NAME_RE.match(name) or not viewer.can_view(name):
         raise not_found(name)
-    if name not in state.workspace_names():
+    if not state.has_workspace(name):
         raise not_found(name)
     return state.client(name)
 

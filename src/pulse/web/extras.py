@@ -1,6 +1,6 @@
 """Sections that appear only when their engine module exists: findings and the forecast.
 
-They are found with :mod:`importlib` at request time, so the dashboard grows as colleagues'
+They are found with :mod:`importlib` (once per process), so the dashboard grows as colleagues'
 modules land, and a missing module shows nothing rather than a made-up number.
 
 - findings: ``pulse.findings.evaluate(computer, period, as_of) -> list[Finding]`` with
@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from pulse.errors import PulseError
@@ -22,6 +23,7 @@ from pulse.web.present import jsonable
 from pulse.web.state import Client
 
 
+@cache
 def _function(module: str, name: str) -> Callable[..., Any] | None:
     try:
         if importlib.util.find_spec(module) is None:

@@ -17,7 +17,7 @@ from pulse.web.cache import ResultCache, VersionProbe, WorkspaceLocks, fingerpri
 from pulse.web.config import WebSettings
 from pulse.web.kpisets import KPISetState, kpi_set_state
 from pulse.web.users import MetaStore
-from pulse.workspace.store import Workspace, list_workspaces, open_workspace
+from pulse.workspace.store import SETTINGS_FILE, Workspace, list_workspaces, open_workspace
 
 T = TypeVar("T")
 
@@ -54,6 +54,10 @@ class AppState:
     def workspace_names(self) -> list[str]:
         """Every workspace in the home folder."""
         return [ws.name for ws in list_workspaces(self.settings.home)]
+
+    def has_workspace(self, name: str) -> bool:
+        """Whether the home folder holds workspace ``name`` (a valid name, checked by the caller)."""
+        return (self.settings.home / name / SETTINGS_FILE).is_file()
 
     def client(self, name: str) -> Client:
         """The client ``name`` (the caller has checked access)."""

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from pulse import __version__
 from pulse.errors import Issue
 from pulse.web.auth import CSRF_FIELD
 from pulse.web.extras import findings_available, forecast_available
 from pulse.web.present import STATUS_WORDS, sparkline
+from pulse.web.state import Client
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -28,6 +30,20 @@ templates.env.globals.update(
     findings_available=findings_available,
     forecast_available=forecast_available,
 )
+
+
+def fragment(
+    client: Client, template: str, parts: tuple[Hashable, ...], page: Mapping[str, Any]
+) -> Markup:
+    """A partial rendered from ``page`` alone, cached with the results (per data version).
+
+    Only for partials without viewer-specific content (no user name, CSRF token or rights).
+    """
+
+    def render_once() -> Markup:
+        return Markup(templates.env.get_template(template).render(page=page))
+
+    return client.cached(f"html:{template}", parts, render_once)
 
 
 def json_twin_url(request: Request) -> str:

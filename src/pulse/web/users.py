@@ -1,8 +1,9 @@
 """The metadata store: users, grants, sessions, KPI-set versions and reviews, in SQLite.
 
-One file, ``PULSE_HOME/pulse-meta.sqlite3`` by default, next to the workspaces. Every method
-opens its own short connection, so the store is safe to share between the web server's threads
-and the ``pulse user`` command.
+One file, ``PULSE_HOME/pulse-meta.sqlite3`` by default, next to the workspaces, in WAL mode.
+Each thread keeps one connection (opening one costs about a millisecond, and every request reads
+its session), and every method commits before it returns, so the store is safe to share between
+the web server's threads, and with the ``pulse user`` command in another process.
 
 Roles: an ``admin`` manages users and sees every client; a ``cro`` sees the clients granted to
 them; a ``client_viewer`` (a founder) sees only their own company — one grant, read-only.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -190,20 +192,29 @@ class MetaStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=30)
-        con.row_factory = sqlite3.Row
-        con.execute("PRAGMA foreign_keys=ON")
-        try:
-            with con:
-                yield con
-        finally:
+        """This thread's connection, in a transaction that commits (or rolls back) on exit."""
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=30)
+            con.row_factory = sqlite3.Row
+            con.execute("PRAGMA foreign_keys=ON")
+            self._local.con = con
+        with con:
+            yield con
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        con = getattr(self._local, "con", None)
+        if con is not None:
             con.close()
+            self._local.con = None
 
     # -- users -----------------------------------------------------------------------------
     def check_new_user(self, username: str, role: Role | str) -> Role:
@@ -365,6 +376,29 @@ class MetaStore:
             self.end_session(token)
             return None
         return Session(row["username"], row["csrf_token"], expires)
+
+    def signed_in(self, token: str) -> tuple[Session, User, list[Grant]] | None:
+        """The live session of a cookie token with its user and grants, in one round trip."""
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT s.username, s.csrf_token, s.expires_at, u.role, u.created_at "
+                "FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?",
+                (token_digest(token),),
+            ).fetchone()
+            if row is None:
+                return None
+            grants = con.execute(
+                "SELECT username, workspace, role, granted_at FROM grants WHERE username = ? "
+                "ORDER BY workspace",
+                (row["username"],),
+            ).fetchall()
+        expires = datetime.fromisoformat(row["expires_at"])
+        if expires <= _now():
+            self.end_session(token)
+            return None
+        session = Session(row["username"], row["csrf_token"], expires)
+        user = User(row["username"], Role(row["role"]), row["created_at"])
+        return session, user, [Grant(g[0], g[1], Role(g[2]), g[3]) for g in grants]
 
     def end_session(self, token: str) -> None:
         """Log a session out."""

@@ -13,7 +13,7 @@ from pulse.web.deps import ClientDep, CsrfDep, EditableClientDep, PeriodDep, Vie
 from pulse.web.errors import WebError
 from pulse.web.picker import Picked
 from pulse.web.state import Client
-from pulse.web.templating import json_page, render
+from pulse.web.templating import fragment, json_page, render
 
 router = APIRouter(tags=["clients"])
 
@@ -51,8 +51,13 @@ def client_dashboard(
 ) -> Response:
     """The client's one-page dashboard: leading, lagging and health KPIs."""
     page = dashboard_payload(client, picked, viewer)
+    cards = fragment(client, "_sections.html", (picked.period.label, picked.period.start), page)
     return render(
-        request, "dashboard.html", page, viewer=viewer, extra={"findings_shown": FINDINGS_SHOWN}
+        request,
+        "dashboard.html",
+        page,
+        viewer=viewer,
+        extra={"findings_shown": FINDINGS_SHOWN, "fragment": cards},
     )
 
 

@@ -14,7 +14,7 @@ from pulse.web.errors import WebError
 from pulse.web.kpi_page import kpi_page
 from pulse.web.picker import Picked
 from pulse.web.state import Client
-from pulse.web.templating import json_page, render
+from pulse.web.templating import fragment, json_page, render
 
 router = APIRouter(tags=["kpis"])
 
@@ -62,4 +62,6 @@ def kpi_page_html(
     by: ByQuery = None,
 ) -> Response:
     """One KPI in depth."""
-    return render(request, "kpi.html", kpi_payload(client, kpi_id, picked, by), viewer=viewer)
+    page = kpi_payload(client, kpi_id, picked, by)
+    body = fragment(client, "_kpi_body.html", (kpi_id, picked.period.label, by), page)
+    return render(request, "kpi.html", page, viewer=viewer, extra={"fragment": body})

@@ -96,7 +96,35 @@ WITH periods AS (
   LEFT JOIN accounts AS a
     ON a.account_id = o.account_id
   CROSS JOIN pulse_settings AS s
-), open_pipeline AS (
+), stage_history_as_of AS (
+  SELECT
+    k.period_key,
+    k.opportunity_id,
+    CAST(k.first_at AS DATE) AS first_changed_on,
+    CAST(k.last_at AS DATE) AS last_changed_on,
+    h.stage,
+    h.amount,
+    h.close_date,
+    h.status
+  FROM (
+    SELECT
+      p.period_key,
+      s.opportunity_id,
+      COALESCE(
+        MAX(CASE WHEN s.changed_at < CAST(p.as_of AS TIMESTAMP) THEN s.changed_at END),
+        MIN(s.changed_at)
+      ) AS picked_at,
+      MIN(s.changed_at) AS first_at,
+      MAX(s.changed_at) AS last_at
+    FROM periods AS p
+    CROSS JOIN stage_history AS s
+    GROUP BY
+      p.period_key,
+      s.opportunity_id
+  ) AS k
+  JOIN stage_history AS h
+    ON h.opportunity_id = k.opportunity_id AND h.changed_at = k.picked_at
+), opportunity_states AS (
   SELECT
     p.period_key,
     f.opportunity_id,
@@ -108,20 +136,97 @@ WITH periods AS (
     f.segment,
     f.source,
     f.motion,
-    f.deal_size_band,
-    f.stage,
-    f.amount,
-    f.close_date,
-    COALESCE(sm.probability, 0) AS probability,
-    f.amount * COALESCE(sm.probability, 0) AS weighted_amount,
-    CASE WHEN f.close_date BETWEEN p.period_start AND p.period_end THEN 1 ELSE 0 END AS due_in_period
+    f.created_at,
+    CASE WHEN h.opportunity_id IS NULL THEN 'opportunity' ELSE 'stage_history' END AS state_source,
+    COALESCE(h.stage, f.stage) AS stage,
+    LOWER(TRIM(REPLACE(COALESCE(h.stage, f.stage), '_', ' '))) AS stage_key,
+    COALESCE(h.amount, f.amount) AS amount,
+    COALESCE(h.close_date, f.close_date) AS close_date,
+    CASE
+      WHEN f.closed_on < p.as_of
+      THEN f.status
+      WHEN h.status IN ('won', 'lost')
+      THEN h.status
+      ELSE 'open'
+    END AS status,
+    CASE
+      WHEN COALESCE(h.amount, f.amount) < 10000
+      THEN '<10k'
+      WHEN COALESCE(h.amount, f.amount) < 50000
+      THEN '10k-50k'
+      WHEN COALESCE(h.amount, f.amount) < 250000
+      THEN '50k-250k'
+      ELSE '250k+'
+    END AS deal_size_band,
+    0 AS is_deleted
   FROM periods AS p
   JOIN opportunity_facts AS f
-    ON f.created_at <= p.as_of AND (
-      f.closed_on IS NULL OR f.closed_on >= p.as_of
-    )
+    ON f.created_at <= p.as_of
+  LEFT JOIN stage_history_as_of AS h
+    ON h.period_key = p.period_key AND h.opportunity_id = f.opportunity_id
+  UNION ALL
+  SELECT
+    p.period_key,
+    h.opportunity_id,
+    CAST(NULL AS TEXT) AS account_id,
+    CAST(NULL AS TEXT) AS owner_id,
+    CAST(NULL AS TEXT) AS type,
+    CAST(NULL AS TEXT) AS product_line,
+    CAST(NULL AS TEXT) AS region,
+    CAST(NULL AS TEXT) AS segment,
+    CAST(NULL AS TEXT) AS source,
+    CAST(NULL AS TEXT) AS motion,
+    h.first_changed_on AS created_at,
+    'stage_history' AS state_source,
+    h.stage,
+    LOWER(TRIM(REPLACE(h.stage, '_', ' '))) AS stage_key,
+    h.amount,
+    h.close_date,
+    CASE WHEN h.status IN ('won', 'lost') THEN h.status ELSE 'open' END AS status,
+    CASE
+      WHEN h.amount < 10000
+      THEN '<10k'
+      WHEN h.amount < 50000
+      THEN '10k-50k'
+      WHEN h.amount < 250000
+      THEN '50k-250k'
+      ELSE '250k+'
+    END AS deal_size_band,
+    1 AS is_deleted
+  FROM periods AS p
+  JOIN stage_history_as_of AS h
+    ON h.period_key = p.period_key
+  LEFT JOIN opportunities AS o
+    ON o.opportunity_id = h.opportunity_id
+  WHERE
+    o.opportunity_id IS NULL
+    AND h.first_changed_on <= p.as_of
+    AND h.last_changed_on >= p.as_of
+), open_pipeline AS (
+  SELECT
+    p.period_key,
+    s.opportunity_id,
+    s.account_id,
+    s.owner_id,
+    s.type,
+    s.product_line,
+    s.region,
+    s.segment,
+    s.source,
+    s.motion,
+    s.deal_size_band,
+    s.stage,
+    s.amount,
+    s.close_date,
+    s.state_source,
+    COALESCE(sm.probability, 0) AS probability,
+    s.amount * COALESCE(sm.probability, 0) AS weighted_amount,
+    CASE WHEN s.close_date BETWEEN p.period_start AND p.period_end THEN 1 ELSE 0 END AS due_in_period
+  FROM periods AS p
+  JOIN opportunity_states AS s
+    ON s.period_key = p.period_key AND s.status = 'open'
   LEFT JOIN stage_map AS sm
-    ON sm.stage = f.stage_key
+    ON sm.stage = s.stage_key
 ), kpi_open_pipeline_due AS (
   SELECT
     p.period_key AS period_key,
@@ -168,8 +273,8 @@ SELECT
 FROM (
   SELECT
     k.period_key AS period_key,
-    CAST(kpi_open_pipeline_due.value AS DOUBLE) * 1.0 / NULLIF(CAST(kpi_period_quota.value AS DOUBLE), 0) AS value,
-    kpi_open_pipeline_due.value AS numerator,
+    CAST(COALESCE(kpi_open_pipeline_due.value, 0) AS DOUBLE) * 1.0 / NULLIF(CAST(kpi_period_quota.value AS DOUBLE), 0) AS value,
+    COALESCE(kpi_open_pipeline_due.value, 0) AS numerator,
     kpi_period_quota.value AS denominator,
     kpi_open_pipeline_due.value AS c_open_pipeline_due,
     kpi_period_quota.value AS c_period_quota
