@@ -142,7 +142,8 @@ def machine() -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}; load average at the start: {load}"
+        f"DuckDB {duckdb.__version__}; load average at the start: {load} "
+        f"(other jobs share the machine); niceness {os.nice(0)}"
     )
 
 
@@ -217,9 +218,9 @@ def main() -> None:
             f"({time.perf_counter() - started:.0f} s with generation)",
             flush=True,
         )
-    command = ".venv/bin/python benchmarks/bench_import.py --rows " + " ".join(
-        str(r) for r in args.rows
-    )
+    command = ".venv/bin/python benchmarks/bench_import.py --rows " + " ".join(map(str, args.rows))
+    if os.nice(0) != 0:
+        command = f"nice -n {os.nice(0)} {command}"
     text = section(results, command, where)
     print(text)
     if not args.no_doc:

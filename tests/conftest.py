@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Spark on tiny test tables: one partition and no adaptive re-planning make each query a few
+# short stages instead of dozens (the engine's defaults are for real data sizes).
+os.environ.setdefault(
+    "PULSE_SPARK_CONF",
+    "spark.sql.shuffle.partitions=1,spark.default.parallelism=1,spark.sql.adaptive.enabled=false",
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -76,7 +76,7 @@ ENGINES = _engines()
 def computer(ws: Workspace, today: date | None = None, engine: str = "duckdb") -> Computer:
     """A Computer with a fixed 'today' on the named engine (Spark runs in local mode)."""
     if engine == "spark":
-        return Computer(ws, today=today or date(2024, 12, 31), engine=SparkEngine.for_workspace(ws, "local[2]"))
+        return Computer(ws, today=today or date(2024, 12, 31), engine=SparkEngine.for_workspace(ws, "local[1]"))
     return Computer(ws, today=today or date(2024, 12, 31))
 
 

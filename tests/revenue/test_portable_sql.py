@@ -68,7 +68,7 @@ def test_bridge_is_identical_on_spark(tmp_path: Path) -> None:
     )
     period = parse_period("2024-01-01..2024-06-30", TODAY)
     duck = Computer(ws, today=TODAY)
-    spark = Computer(ws, today=TODAY, engine=SparkEngine.for_workspace(ws, "local[2]"))
+    spark = Computer(ws, today=TODAY, engine=SparkEngine.for_workspace(ws, "local[1]"))
     try:
         for stream in (None, "software", "service", "cross_stream"):
             expected = compute_bridge(duck, period, stream)

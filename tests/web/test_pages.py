@@ -216,3 +216,19 @@ def test_meta_routes(app: FastAPI) -> None:
 
 def test_today_is_pinned_for_the_site(app: FastAPI) -> None:
     assert app.state.pulse.today() == TODAY
+
+
+def test_forecast_section_is_of_the_period_in_progress(as_user: Any) -> None:
+    from pulse.web import extras
+
+    client, _ = as_user("carol")
+    page = client.get("/clients/acme.json").json()
+    if not extras.forecast_available():
+        assert page["forecast"] is None
+        assert client.get("/clients/acme/forecast.json").status_code == 404
+        return
+    assert page["forecast"]["period"] == "2024-07"  # the month in progress on 2024-07-15
+    assert set(page["forecast"]["text"]) >= {"p10", "p50", "p90", "stage_weighted"}
+    explicit = client.get("/clients/acme/forecast.json?period=2024-06").json()
+    assert explicit["forecast"]["period"] == "2024-06"
+    assert "Forecast of 2024-07 (in progress)" in client.get("/clients/acme").text

@@ -119,4 +119,4 @@ class Plan:
     @property
     def id_width(self) -> int:
         """Digits in opportunity-sized ids."""
-        return max(6, len(str(self.opportunities * 8)))
+        return max(6, len(str(self.opportunities * 20)))

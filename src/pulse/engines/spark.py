@@ -57,10 +57,9 @@ def get_session(master: str = "local[*]") -> Any:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", os.environ.get("PULSE_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+        .config(map=_extra_conf())
         .getOrCreate()
     )
-    for key, value in _extra_conf().items():
-        session.conf.set(key, value)
     session.sparkContext.setLogLevel("ERROR")
     _SESSIONS[master] = session
     return session

@@ -5,8 +5,8 @@ modules land, and a missing module shows nothing rather than a made-up number.
 
 - findings: ``pulse.findings.evaluate(computer, period, as_of) -> list[Finding]`` with
   ``Finding.to_json()``;
-- forecast: ``pulse.forecast.forecast(computer, period)`` returning an object with
-  ``to_json()`` (P10/P50/P90 and the assumptions).
+- forecast: ``pulse.forecast.forecast(computer, period)`` returning a ``Forecast`` with
+  ``to_json(currency)`` (already won, stage-weighted, calibrated, P10/P50/P90, assumptions).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from pulse.catalog.models import Unit
 from pulse.errors import PulseError
 from pulse.periods import Period
-from pulse.web.present import jsonable
+from pulse.web.present import jsonable, value_text
 from pulse.web.state import Client
 
 
@@ -72,9 +73,33 @@ def forecast(client: Client, period: Period) -> dict[str, Any] | None:
         with client.computer() as computer:
             try:
                 result = run(computer, period)
-            except (PulseError, TypeError) as exc:
-                return {**period.to_json(), "error": str(exc)}
-        data = result.to_json() if hasattr(result, "to_json") else result
-        return {**period.to_json(), "forecast": jsonable(data)}
+            except PulseError as exc:
+                return {**period.to_json(), "error": exc.message}
+        try:
+            data = result.to_json(client.currency)
+        except TypeError:
+            data = result.to_json()
+        return {**period.to_json(), "forecast": jsonable(data), "text": _texts(data, client)}
 
     return client.cached("forecast", (period.label, period.start), compute)
+
+
+def _texts(data: dict[str, Any], client: Client) -> dict[str, str]:
+    """The headline forecast numbers formatted as money."""
+    out: dict[str, str] = {}
+
+    def money(value: Any) -> str:
+        return value_text(float(value), Unit.CURRENCY, client.currency)
+
+    for key in ("stage_weighted", "calibrated"):
+        if isinstance(data.get(key), int | float):
+            out[key] = money(data[key])
+    for key in ("already_won", "open_due_in_period"):
+        if isinstance(data.get(key), dict) and "value" in data[key]:
+            out[key] = money(data[key]["value"])
+    probabilistic = data.get("probabilistic")
+    if isinstance(probabilistic, dict):
+        for key in ("p10", "p50", "p90", "mean"):
+            if isinstance(probabilistic.get(key), int | float):
+                out[key] = money(probabilistic[key])
+    return out

@@ -11,7 +11,7 @@ from pulse.web import extras
 from pulse.web.dashboard import cards, dashboard, turned_red
 from pulse.web.deps import ClientDep, CsrfDep, EditableClientDep, PeriodDep, Viewer, ViewerDep
 from pulse.web.errors import WebError
-from pulse.web.picker import Picked
+from pulse.web.picker import Picked, current_period
 from pulse.web.state import Client
 from pulse.web.templating import fragment, json_page, render
 
@@ -24,8 +24,10 @@ def dashboard_payload(client: Client, picked: Picked, viewer: Viewer) -> dict[st
     """The dashboard with the picker, what turned red, and the optional sections."""
     payload = dict(dashboard(client, picked.period))
     review = client.state.meta.last_review(client.name)
+    today = client.state.today()
+    fiscal = client.ws.settings.fiscal_year_start_month
     found = extras.findings(client, picked.period)
-    forecast = extras.forecast(client, picked.period)
+    forecast = extras.forecast(client, current_period(picked.kind, today, fiscal))
     payload.update(
         {
             "picker": picked.to_json(),
@@ -94,8 +96,16 @@ def findings_page(
     return render(request, "findings.html", findings_payload(client, picked), viewer=viewer)
 
 
-def forecast_payload(client: Client, picked: Picked) -> dict[str, Any]:
-    """The forecast page payload (404 when the forecast module is absent)."""
+def forecast_payload(client: Client, picked: Picked, explicit: bool) -> dict[str, Any]:
+    """The forecast page payload (404 when the forecast module is absent).
+
+    Without a ``period`` parameter the forecast is of the period in progress.
+    """
+    if not explicit:
+        period = current_period(
+            picked.kind, client.state.today(), client.ws.settings.fiscal_year_start_month
+        )
+        picked = Picked(period, picked.kind, picked.options)
     found = extras.forecast(client, picked.period)
     if found is None:
         raise WebError(404, "the forecast is not available in this installation")
@@ -103,14 +113,21 @@ def forecast_payload(client: Client, picked: Picked) -> dict[str, Any]:
 
 
 @router.get("/clients/{name}/forecast.json", operation_id="forecast_page_json")
-def forecast_page_json(client: ClientDep, picked: PeriodDep) -> JSONResponse:
+def forecast_page_json(
+    client: ClientDep, picked: PeriodDep, period: str | None = None
+) -> JSONResponse:
     """The forecast page's JSON twin."""
-    return json_page(forecast_payload(client, picked))
+    return json_page(forecast_payload(client, picked, bool(period)))
 
 
 @router.get("/clients/{name}/forecast", operation_id="forecast_page", response_class=HTMLResponse)
 def forecast_page(
-    request: Request, client: ClientDep, picked: PeriodDep, viewer: ViewerDep
+    request: Request,
+    client: ClientDep,
+    picked: PeriodDep,
+    viewer: ViewerDep,
+    period: str | None = None,
 ) -> Response:
-    """The period's revenue forecast."""
-    return render(request, "forecast.html", forecast_payload(client, picked), viewer=viewer)
+    """The period's bookings forecast: P10/P50/P90, stage-weighted and calibrated."""
+    page = forecast_payload(client, picked, bool(period))
+    return render(request, "forecast.html", page, viewer=viewer)

@@ -116,8 +116,16 @@ WITH periods AS (
       ) AS picked_at,
       MIN(s.changed_at) AS first_at,
       MAX(s.changed_at) AS last_at
-    FROM periods AS p
-    CROSS JOIN stage_history AS s
+    FROM stage_history AS s
+    LEFT JOIN opportunity_facts AS f
+      ON f.opportunity_id = s.opportunity_id
+    JOIN periods AS p
+      ON f.opportunity_id IS NULL
+      OR (
+        f.created_at <= p.as_of AND (
+          f.closed_on IS NULL OR f.closed_on >= p.as_of
+        )
+      )
     GROUP BY
       p.period_key,
       s.opportunity_id
