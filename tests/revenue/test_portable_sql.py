@@ -24,6 +24,7 @@ REVENUE_MODELS = (
     "multi_stream_accounts", "line_changes", "stream_levels", "scope_levels", "scope_movements",
     "mrr_movements",
     "customer_movements", "revenue_period_bounds", "bound_snapshots", "customer_bridge",
+    "bridge_retention",
     "period_arr", "retention_pairs", "retention_cohort", "customer_churn", "trailing_movements",
     "customer_first_products", "expansion_events", "module_arr", "client_activity",
     "client_revenue_share", "subscription_findings",

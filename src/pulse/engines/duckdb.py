@@ -27,6 +27,8 @@ class DuckDBEngine:
                 str(path) if path else ":memory:", read_only=path is not None
             )
             self._owned = True
+        # DuckDB draws a progress bar on stdout for long queries; it would corrupt JSON output.
+        self._con.execute("SET enable_progress_bar = false")
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:

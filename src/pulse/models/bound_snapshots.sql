@@ -20,7 +20,7 @@ FROM (
     l.stream,
     CASE
       WHEN fx.rate IS NULL THEN l.monthly_local
-      ELSE CAST(l.monthly_local * fx.rate AS DECIMAL(18, 6))
+      ELSE CAST(CAST(l.monthly_local AS DOUBLE) * fx.rate AS DECIMAL(18, 6))
     END AS value
   FROM (
     SELECT b.period_key, 'start' AS role, b.start_index AS month_index

@@ -3,7 +3,6 @@
 -- 'cross_stream' rows carry the blended reclassification), and the snapshot at its end month
 -- end. On every row, and so on every sum of rows:
 --   start + new + reactivation + expansion − contraction − churn + fx = end, to the cent.
--- customer_at_start is 1 when the customer (all streams together) paid at the period's start.
 SELECT
   u.period_key,
   u.account_id,
@@ -11,7 +10,6 @@ SELECT
   COALESCE(a.segment, '(none)') AS segment,
   COALESCE(a.region, '(none)') AS region,
   COALESCE(a.industry, '(none)') AS industry,
-  MAX(MAX(u.at_start)) OVER (PARTITION BY u.period_key, u.account_id) AS customer_at_start,
   SUM(u.start_mrr) AS start_mrr,
   SUM(u.start_arr) AS start_arr,
   SUM(u.end_mrr) AS end_mrr,
@@ -58,8 +56,7 @@ FROM (
     0 AS reactivation_count,
     0 AS expansion_count,
     0 AS contraction_count,
-    0 AS churn_count,
-    1 AS at_start
+    0 AS churn_count
   FROM bound_snapshots AS c
   WHERE c.role = 'start'
   UNION ALL
@@ -87,8 +84,7 @@ FROM (
     0 AS reactivation_count,
     0 AS expansion_count,
     0 AS contraction_count,
-    0 AS churn_count,
-    0 AS at_start
+    0 AS churn_count
   FROM bound_snapshots AS c
   WHERE c.role = 'end'
   UNION ALL
@@ -116,8 +112,7 @@ FROM (
     m.reactivation_count AS reactivation_count,
     m.expansion_count AS expansion_count,
     m.contraction_count AS contraction_count,
-    m.churn_count AS churn_count,
-    0 AS at_start
+    m.churn_count AS churn_count
   FROM revenue_period_bounds AS b
   JOIN mrr_movements AS m ON m.month_index > b.start_index AND m.month_index <= b.end_index
 ) AS u

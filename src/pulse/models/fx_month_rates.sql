@@ -1,10 +1,11 @@
 -- The exchange rate in force for each currency at each month end of the spine: the latest
 -- fx_rates row dated on or before the month end. A currency with no rate yet at a month end has
 -- no row there: its lines count at face value and subscription_findings reports them.
+-- The rate is the DOUBLE stored in fx_rates; a converted value is rounded to 6 decimal places.
 SELECT
   d.currency,
   d.month_index,
-  CAST(f.rate_to_reporting AS DECIMAL(38, 10)) AS rate
+  f.rate_to_reporting AS rate
 FROM (
   SELECT
     f.currency,

@@ -43,16 +43,16 @@ FROM (
     CASE
       WHEN x.end_index IS NOT NULL AND x.month_index >= x.end_index THEN CAST(0 AS DECIMAL(18, 6))
       WHEN r.rate IS NULL THEN x.monthly_local
-      ELSE CAST(x.monthly_local * r.rate AS DECIMAL(18, 6))
+      ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
     END AS level,
     CASE
       WHEN x.month_index = x.first_index THEN CAST(0 AS DECIMAL(18, 6))
       WHEN rp.rate IS NULL THEN x.monthly_local
-      ELSE CAST(x.monthly_local * rp.rate AS DECIMAL(18, 6))
+      ELSE CAST(CAST(x.monthly_local AS DOUBLE) * rp.rate AS DECIMAL(18, 6))
     END AS previous_level,
     CASE
       WHEN r.rate IS NULL THEN x.monthly_local
-      ELSE CAST(x.monthly_local * r.rate AS DECIMAL(18, 6))
+      ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
     END AS revalued
   FROM (
     SELECT

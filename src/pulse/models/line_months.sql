@@ -10,11 +10,11 @@ SELECT
   x.month_index,
   CASE
     WHEN r.rate IS NULL THEN x.monthly_local
-    ELSE CAST(x.monthly_local * r.rate AS DECIMAL(18, 6))
+    ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
   END AS value,
   CASE
     WHEN COALESCE(rn.rate, r.rate) IS NULL THEN x.monthly_local
-    ELSE CAST(x.monthly_local * COALESCE(rn.rate, r.rate) AS DECIMAL(18, 6))
+    ELSE CAST(CAST(x.monthly_local AS DOUBLE) * COALESCE(rn.rate, r.rate) AS DECIMAL(18, 6))
   END AS value_next
 FROM (
   SELECT

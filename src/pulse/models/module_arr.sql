@@ -18,7 +18,7 @@ FROM (
     l.account_id,
     l.product,
     l.stream,
-    CASE WHEN r.rate IS NULL THEN l.monthly_local ELSE CAST(l.monthly_local * r.rate AS DECIMAL(18, 6)) END AS value
+    CASE WHEN r.rate IS NULL THEN l.monthly_local ELSE CAST(CAST(l.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6)) END AS value
   FROM revenue_period_bounds AS b
   JOIN subscription_lines AS l
     ON l.first_index <= b.end_index AND (l.end_index IS NULL OR l.end_index > b.end_index)

@@ -20,12 +20,12 @@ SELECT
   b.account_id,
   '(all)' AS scope,
   b.month_index,
-  b.mrr,
-  b.arr,
-  b.mrr - b.d_mrr AS prev_mrr,
-  b.arr - b.d_arr AS prev_arr,
-  b.mrr - b.d_mrr + b.db_mrr AS book_mrr,
-  b.arr - b.d_arr + b.db_arr AS book_arr
+  CAST(b.mrr AS DECIMAL(18, 2)) AS mrr,
+  CAST(b.arr AS DECIMAL(18, 2)) AS arr,
+  CAST(b.mrr - b.d_mrr AS DECIMAL(18, 2)) AS prev_mrr,
+  CAST(b.arr - b.d_arr AS DECIMAL(18, 2)) AS prev_arr,
+  CAST(b.mrr - b.d_mrr + b.db_mrr AS DECIMAL(18, 2)) AS book_mrr,
+  CAST(b.arr - b.d_arr + b.db_arr AS DECIMAL(18, 2)) AS book_arr
 FROM (
   SELECT
     s.account_id,

@@ -7,7 +7,8 @@
 --   fx            >0 → >0: last month's book revalued at this month's rates − last month's value
 --   expansion / contraction   >0 → >0: this month's value − last month's book at this month's
 --                 rates, so an exchange-rate move is never expansion or contraction
--- "Paying" means ARR > 0. A row balances: start + new + reactivation + expansion − contraction
+-- "Paying" means ARR > 0; zero_since is the month end the customer last stopped paying in the
+-- scope (its latest churn), so months away = this month − zero_since. A row balances: start + new + reactivation + expansion − contraction
 -- − churn + fx = end. Rows where nothing moved are left out.
 SELECT
   j.account_id,
@@ -61,17 +62,12 @@ FROM (
     END AS movement
   FROM (
     SELECT
-      v.*,
-      MAX(CASE WHEN v.arr > 0 THEN v.next_index END) OVER (
-        PARTITION BY v.account_id, v.scope ORDER BY v.month_index
+      l.*,
+      MAX(CASE WHEN l.prev_arr > 0 AND l.arr <= 0 THEN l.month_index END) OVER (
+        PARTITION BY l.account_id, l.scope ORDER BY l.month_index
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
       ) AS zero_since
-    FROM (
-      SELECT
-        l.*,
-        LEAD(l.month_index) OVER (PARTITION BY l.account_id, l.scope ORDER BY l.month_index) AS next_index
-      FROM scope_levels AS l
-    ) AS v
+    FROM scope_levels AS l
   ) AS w
   CROSS JOIN pulse_settings AS s
 ) AS j

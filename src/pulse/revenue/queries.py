@@ -37,7 +37,10 @@ def model_rows(
     ctes = dict(context_ctes(periods, computer.context()))
     for name in catalog.model_chain(model):
         ctes.setdefault(name, catalog.model(name).sql)
-    with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
+    # DuckDB inlines a CTE at every reference; the revenue chain reads its models several
+    # times, so materialise them once (measured: the 1M-customer bridge in about half the time).
+    keyword = "AS MATERIALIZED" if computer.engine.dialect == "duckdb" else "AS"
+    with_sql = ",\n".join(f"{name} {keyword} ({sql})" for name, sql in ctes.items())
     sql = f"WITH {with_sql}\nSELECT {select} FROM {model}"
     if where:
         sql += f" WHERE {where}"

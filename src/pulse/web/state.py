@@ -73,6 +73,7 @@ class Client:
         self.base_profile: Profile = load_profile(ws.settings.profile)
         self.kpi_set: KPISetState = kpi_set_state(ws, self.base_profile, state.meta, state.today())
         self.profile: Profile = self.kpi_set.effective_profile()
+        self._base_key: tuple[Hashable, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -90,15 +91,20 @@ class Client:
         return self.state.probe.version(self.ws)
 
     def key(self, *parts: Hashable) -> tuple[Hashable, ...]:
-        """A cache key: the data version, settings, KPI-set version, date and ``parts``."""
-        return (
-            self.ws.name,
-            fingerprint(self.ws),
-            self.data_version(),
-            self.kpi_set.change_id,
-            self.state.today(),
-            *parts,
-        )
+        """A cache key: the data version, settings, KPI-set version, date and ``parts``.
+
+        The first part is read once per Client (one request), so a page and its fragments
+        agree on the data version they show.
+        """
+        if self._base_key is None:
+            self._base_key = (
+                self.ws.name,
+                fingerprint(self.ws),
+                self.data_version(),
+                self.kpi_set.change_id,
+                self.state.today(),
+            )
+        return (*self._base_key, *parts)
 
     def cached(self, kind: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         """``compute()`` once per data version (and settings, KPI set, date, ``parts``)."""
