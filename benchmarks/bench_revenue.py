@@ -72,7 +72,8 @@ print(json.dumps({"seconds": seconds, **out}))
 
 def _days(rng: np.random.Generator, low: np.ndarray, high: int) -> np.ndarray:
     span = np.maximum(high - low, 1)
-    return low + (rng.random(low.shape[0]) * span).astype(np.int64)
+    out: np.ndarray = low + (rng.random(low.shape[0]) * span).astype(np.int64)
+    return out
 
 
 def subscriptions(customers: int, seed: int = 7) -> pa.Table:
@@ -90,7 +91,8 @@ def subscriptions(customers: int, seed: int = 7) -> pa.Table:
     billing = rng.choice(np.array(["month", "year", "quarter"]), customers, p=[0.6, 0.3, 0.1])
     factor = np.select([billing == "year", billing == "quarter"], [12, 3], 1)
     amount = np.round(rng.lognormal(4.5, 0.8, customers) * factor, 2)
-    currency = np.where(rng.random(customers) < 0.05, "EUR", None)
+    currency = np.array([None] * customers, dtype=object)
+    currency[rng.random(customers) < 0.05] = "EUR"
 
     addon = rng.random(customers) < 0.3
     a_start = _days(rng, start[addon] + 1, LAST + 1)

@@ -15,7 +15,16 @@ from pulse.revenue import Bridge, compute_bridge
 from pulse.workspace.store import Workspace
 from tests.kpis.harness import make_workspace
 
-LINE = ["line_id", "account_id", "product", "stream", "start_date", "end_date", "amount", "billing_period"]
+LINE = [
+    "line_id",
+    "account_id",
+    "product",
+    "stream",
+    "start_date",
+    "end_date",
+    "amount",
+    "billing_period",
+]
 TODAY = date(2025, 12, 31)
 
 

@@ -75,13 +75,14 @@ def load_aws_saas_sales(ws: Workspace, data: Path) -> list[Finding]:
     at a loss (negative Profit: a margin matter, not a revenue one).
     """
     src = (
-        "read_csv('" + str(data / "aws-saas-sales" / "SaaS-Sales.csv").replace("'", "''")
+        "read_csv('"
+        + str(data / "aws-saas-sales" / "SaaS-Sales.csv").replace("'", "''")
         + "', header = true, all_varchar = true)"
     )
     typed = (
         'SELECT "Row ID" AS row_id, "Customer ID" AS customer, "Segment" AS segment, '
         '"Industry" AS industry, "Region" AS region, "Product" AS product, '
-        "CAST(strptime(\"Order Date\", '%m/%d/%Y') AS DATE) AS ordered, \"Date Key\" AS date_key, "
+        'CAST(strptime("Order Date", \'%m/%d/%Y\') AS DATE) AS ordered, "Date Key" AS date_key, '
         'CAST("Sales" AS DECIMAL(18, 4)) AS sales, "Sales" AS sales_text, '
         f'CAST("Profit" AS DOUBLE) AS profit FROM {src}'
     )

@@ -57,7 +57,9 @@ lines_strategy = st.lists(
     max_size=14,
 )
 rates_strategy = st.lists(
-    st.tuples(st.integers(0, 23), st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=4)),
+    st.tuples(
+        st.integers(0, 23), st.decimals(min_value=Decimal("0.5"), max_value=Decimal("2"), places=4)
+    ),
     max_size=8,
 )
 window_strategy = st.sampled_from([None, 0, 1, 3])
@@ -109,8 +111,12 @@ def _load(ws: Workspace, lines: list[dict[str, Any]], rates: list[tuple[int, Dec
             }
         )
     fx = [
-        {"currency": "EUR", "date": date(2023 + m // 12, m % 12 + 1, 1 + m % 20), "rate_to_reporting": float(r)}
-        for m, r in {m: r for m, r in rates}.items()
+        {
+            "currency": "EUR",
+            "date": date(2023 + m // 12, m % 12 + 1, 1 + m % 20),
+            "rate_to_reporting": float(r),
+        }
+        for m, r in dict(rates).items()
     ]
     load_rows(ws, {"subscriptions": rows, "fx_rates": fx})
 
@@ -132,7 +138,9 @@ def test_bridge_balances_to_the_cent(
     window: int | None,
 ) -> None:
     _load(workspace, lines, rates)
-    workspace.settings = workspace.settings.model_copy(update={"reactivation_window_months": window})
+    workspace.settings = workspace.settings.model_copy(
+        update={"reactivation_window_months": window}
+    )
     comp = Computer(workspace, today=TODAY)
     try:
         specs = [period_spec(p) for p in PERIODS]
@@ -159,17 +167,26 @@ def test_bridge_balances_to_the_cent(
     # A year is the sum of its months; each month starts where the previous ended.
     for unit in ("arr", "mrr"):
         for name in MOVES:
-            months = sum((totals[(f"2024-{m:02d}", f"{unit}:{name}", "*")] for m in range(1, 13)), Decimal(0))
+            months = sum(
+                (totals[(f"2024-{m:02d}", f"{unit}:{name}", "*")] for m in range(1, 13)), Decimal(0)
+            )
             assert months == totals[("2024", f"{unit}:{name}", "*")], (unit, name)
         for m in range(1, 12):
-            assert totals[(f"2024-{m:02d}", f"{unit}:end", "*")] == totals[
-                (f"2024-{m + 1:02d}", f"{unit}:start", "*")
-            ]
+            assert (
+                totals[(f"2024-{m:02d}", f"{unit}:end", "*")]
+                == totals[(f"2024-{m + 1:02d}", f"{unit}:start", "*")]
+            )
         assert totals[("2024-01", f"{unit}:start", "*")] == totals[("2024", f"{unit}:start", "*")]
         assert totals[("2024-12", f"{unit}:end", "*")] == totals[("2024", f"{unit}:end", "*")]
     # Amounts are cents: nothing below the cent anywhere.
     assert all(v == v.quantize(Decimal("0.01")) for v in totals.values())
     # Contraction and churn are amounts (never negative) outside the cross_stream segment.
     for (_, name, stream), value in totals.items():
-        if stream not in ("*", "cross_stream") and name.split(":")[1] in ("new", "expansion", "contraction", "churn", "reactivation"):
+        if stream not in ("*", "cross_stream") and name.split(":")[1] in (
+            "new",
+            "expansion",
+            "contraction",
+            "churn",
+            "reactivation",
+        ):
             assert value >= 0, (name, stream, value)

@@ -47,7 +47,8 @@ def test_bridge_table(home: Path) -> None:
 def test_bridge_json_keeps_cents_as_text(home: Path) -> None:
     _workspace(home)
     result = runner.invoke(
-        app, ["revenue", "bridge", "acme", "--period", "2024-03", "--unit", "mrr", "--format", "json"]
+        app,
+        ["revenue", "bridge", "acme", "--period", "2024-03", "--unit", "mrr", "--format", "json"],
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
@@ -77,7 +78,9 @@ def test_bridge_detail_lists_each_customer(home: Path) -> None:
 
 def test_bridge_csv(home: Path) -> None:
     _workspace(home)
-    result = runner.invoke(app, ["revenue", "bridge", "acme", "--period", "2024-Q1", "--format", "csv"])
+    result = runner.invoke(
+        app, ["revenue", "bridge", "acme", "--period", "2024-Q1", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "period,stream,unit,line,amount",
@@ -94,7 +97,9 @@ def test_bridge_csv(home: Path) -> None:
 
 def test_bridge_unknown_stream_says_which_exist(home: Path) -> None:
     _workspace(home)
-    result = runner.invoke(app, ["revenue", "bridge", "acme", "--period", "2024-Q1", "--stream", "sofware"])
+    result = runner.invoke(
+        app, ["revenue", "bridge", "acme", "--period", "2024-Q1", "--stream", "sofware"]
+    )
     assert result.exit_code != 0
     assert isinstance(result.exception, PulseError)
     assert result.exception.render() == (
@@ -105,7 +110,9 @@ def test_bridge_unknown_stream_says_which_exist(home: Path) -> None:
 
 def test_bridge_unknown_unit(home: Path) -> None:
     _workspace(home)
-    result = runner.invoke(app, ["revenue", "bridge", "acme", "--period", "2024-Q1", "--unit", "arpu"])
+    result = runner.invoke(
+        app, ["revenue", "bridge", "acme", "--period", "2024-Q1", "--unit", "arpu"]
+    )
     assert isinstance(result.exception, PulseError)
     assert result.exception.render() == "unknown unit 'arpu'\nhint: valid units: arr, mrr"
 
@@ -114,7 +121,19 @@ def test_movements_for_one_customer(home: Path) -> None:
     _workspace(home)
     result = runner.invoke(
         app,
-        ["revenue", "movements", "acme", "--period", "2024", "--customer", "c1", "--unit", "mrr", "--format", "csv"],
+        [
+            "revenue",
+            "movements",
+            "acme",
+            "--period",
+            "2024",
+            "--customer",
+            "c1",
+            "--unit",
+            "mrr",
+            "--format",
+            "csv",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [

@@ -44,7 +44,9 @@ def test_trial_then_paid_is_new_when_the_first_paid_line_starts(tmp_path: Path) 
 def test_36_month_prepaid_contract_counts_one_36th_a_month(tmp_path: Path) -> None:
     # 36,000 billed once for 36 months (billing_period "36"): 1,000 of MRR every month from
     # January 2024 to December 2026, then churn in January 2027.
-    ws = subscriptions_workspace(tmp_path, [line("p", "c1", "2024-01-01", "2027-01-01", 36000, "36")])
+    ws = subscriptions_workspace(
+        tmp_path, [line("p", "c1", "2024-01-01", "2027-01-01", 36000, "36")]
+    )
     assert bridge(ws, "2024-01", unit="mrr").new == money("1000.00")
     assert bridge(ws, "2024-01").end == money("12000.00")
     assert bridge(ws, "2026-12", unit="mrr").end == money("1000.00")
@@ -128,7 +130,9 @@ def test_return_after_churn_is_reactivation(tmp_path: Path) -> None:
     assert (july.reactivation, july.new, july.expansion) == (money("150.00"), 0, 0)
     assert bridge(ws, "2024-04", unit="mrr").churn == money("100.00")
     # With a two-month reactivation window, three months away makes it new again.
-    short = subscriptions_workspace(tmp_path / "w", lines, settings={"reactivation_window_months": 2})
+    short = subscriptions_workspace(
+        tmp_path / "w", lines, settings={"reactivation_window_months": 2}
+    )
     july = bridge(short, "2024-07", unit="mrr")
     assert (july.new, july.reactivation) == (money("150.00"), 0)
 
@@ -225,7 +229,10 @@ def test_streams_add_up_to_the_blended_bridge(tmp_path: Path) -> None:
         ],
     )
     blended = bridge(ws, "2024-Q1")
-    parts = [bridge(ws, "2024-Q1", stream=s) for s in ("software", "service", "maintenance", "cross_stream")]
+    parts = [
+        bridge(ws, "2024-Q1", stream=s)
+        for s in ("software", "service", "maintenance", "cross_stream")
+    ]
     for name in ("start", "new", "expansion", "reactivation", "contraction", "churn", "fx", "end"):
         assert sum(getattr(p, name) for p in parts) == getattr(blended, name), name
     assert all(p.balances for p in parts)

@@ -109,7 +109,10 @@ def _lifecycle_lines() -> list[dict[str, object]]:
         # 4. the yearly plans end 2025-01-15: churn of the whole 166.67
         ("2025-01", {"churn": "166.67", "end": "0.00"}),
         # 5. the customer returns on three monthly plans (3 × 40): reactivation, not new, not expansion
-        ("2025-04", {"reactivation": "120.00", "new": "0.00", "expansion": "0.00", "end": "120.00"}),
+        (
+            "2025-04",
+            {"reactivation": "120.00", "new": "0.00", "expansion": "0.00", "end": "120.00"},
+        ),
     ],
 )
 def test_five_step_lifecycle(tmp_path: Path, month: str, expected: dict[str, str]) -> None:
@@ -123,7 +126,9 @@ def test_five_step_lifecycle(tmp_path: Path, month: str, expected: dict[str, str
 def test_five_step_lifecycle_movements_per_month(tmp_path: Path) -> None:
     ws = subscriptions_workspace(tmp_path, _lifecycle_lines())
     with computing(ws) as comp:
-        rows = movements(comp, parse_period("2024-01-01..2025-12-31", TODAY), customer="c1", unit="mrr")
+        rows = movements(
+            comp, parse_period("2024-01-01..2025-12-31", TODAY), customer="c1", unit="mrr"
+        )
     story = [(m.month_end.isoformat(), m.movement, str(m.amount)) for m in rows]
     assert story == [
         ("2024-01-31", "new", "166.67"),

@@ -22,7 +22,17 @@ from tests.web.conftest import MARKERS, login
 
 # Routes without a workspace in the path: who may call them.
 PUBLIC = {"health", "version", "plotly_js", "login_form", "login", "openapi"}
-SIGNED_IN = {"home", "portfolio", "portfolio_json", "logout", "session"}
+SIGNED_IN = {
+    "home",
+    "portfolio",
+    "portfolio_json",
+    "logout",
+    "session",
+    "catalog",
+    "catalog_json",
+    "catalog_kpi",
+    "catalog_kpi_json",
+}
 ADMIN_ONLY = {
     "admin_users",
     "admin_users_json",
@@ -87,6 +97,7 @@ def test_every_page_has_a_json_twin(app: FastAPI) -> None:
     paths = {path for method, path, _ in walk(app) if method == "GET"}
     pages = {p for p in paths if not p.endswith(".json") and not p.startswith("/-/")}
     pages -= {"/", "/login"}
+    assert "/kpis" in pages and "/clients/{name}" in pages
     assert sorted(p for p in pages if f"{p}.json" not in paths) == []
 
 

@@ -2,8 +2,8 @@
 
 Log in, open the portfolio, open a client, change the period, open a KPI (the Plotly chart
 draws), upload a file with bad rows and see each error, upload a good one and see the dashboard
-change. Screenshots of the portfolio, the dashboard, the KPI page and the refused upload go to
-``test-artifacts/``. Skips with a message when /usr/bin/chromium is absent (scripts/test.sh
+change. Screenshots of the portfolio, the dashboard, the KPI page, the forecast and the refused
+upload go to ``test-artifacts/``. Skips with a message when /usr/bin/chromium is absent (scripts/test.sh
 installs it when it can).
 """
 
@@ -165,6 +165,15 @@ def test_the_cro_journey(server: str, page: Any, tmp_path: Path) -> None:
     assert page.locator("h2", has_text="Why it moved").is_visible()
     assert page.locator("h3", has_text="By owner id").is_visible()
     shot(page, "kpi.png")
+
+    # The forecast of the month in progress, when pulse.forecast is installed.
+    from pulse.web import extras
+
+    if extras.forecast_available():
+        page.goto(server + "/clients/northwind/forecast")
+        assert page.locator(".card .name", has_text="P10 · P50 · P90").is_visible()
+        assert "Bookings in 2024-07" in page.inner_text(".page-head .sub")
+        shot(page, "forecast.png")
 
     # Upload a file with bad rows: every error is shown with file:line:column.
     page.goto(server + "/clients/northwind/data?period=2024-06")

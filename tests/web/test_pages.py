@@ -232,3 +232,14 @@ def test_forecast_section_is_of_the_period_in_progress(as_user: Any) -> None:
     explicit = client.get("/clients/acme/forecast.json?period=2024-06").json()
     assert explicit["forecast"]["period"] == "2024-06"
     assert "Forecast of 2024-07 (in progress)" in client.get("/clients/acme").text
+
+
+def test_catalog_pages_show_definitions(as_user: Any) -> None:
+    client, _ = as_user("vic")
+    catalog = client.get("/kpis.json").json()
+    assert any(k["id"] == "win_rate" for k in catalog["kpis"])
+    kpi = client.get("/kpis/win_rate.json").json()
+    assert kpi["formula"] == "(SUM(is_won)) ÷ (SUM(is_closed))"
+    assert "SELECT" in kpi["sample_sql"]
+    assert client.get("/kpis/win_rte.json").status_code == 404
+    assert "Win rate" in client.get("/kpis").text

@@ -40,32 +40,27 @@ def root(
 
 
 def _register() -> None:
-    # Imported here so each group module stays independent of the others.
-    from pulse.cli import workspace
+    # Each command-group module attaches itself; imported here so the modules stay independent.
+    from pulse.cli import (
+        advise,
+        alerts,
+        data,
+        demo,
+        findings,
+        forecast,
+        kpi,
+        pipeline,
+        profile,
+        report,
+        revenue,
+        scorecard,
+        serve,
+        user,
+        workspace,
+    )
 
     app.add_typer(workspace.app, name="workspace")
-    for module_name in (
-        "data",
-        "demo",
-        "kpi",
-        "profile",
-        "scorecard",
-        "advise",
-        "pipeline",
-        "revenue",
-        "forecast",
-        "findings",
-        "report",
-        "serve",
-        "user",
-        "alerts",
-    ):
-        try:
-            module = __import__(f"pulse.cli.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name == f"pulse.cli.{module_name}":
-                continue
-            raise
+    for module in (data, demo, kpi, profile, scorecard, revenue, pipeline, forecast, findings, advise, report, alerts, serve, user):
         module.register(app)
 
 
@@ -73,19 +68,15 @@ _register()
 
 
 def main() -> None:
-    """Entry point: run the app, print PulseErrors without a traceback, exit non-zero."""
+    """Entry point: run the app, print PulseErrors without a traceback, exit non-zero.
+
+    Click's standalone mode handles usage errors and exit codes; only Pulse's own errors are
+    caught here.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except PulseError as exc:
         typer.echo(f"error: {exc.render()}", err=True)
         if os.environ.get("PULSE_VERBOSE"):
             raise
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", None)
-        if code is None:
-            code = getattr(exc, "code", 0)
-        sys.exit(code or 0)

@@ -7,6 +7,7 @@ file, an error or a killed process leaves the workspace exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -183,10 +184,9 @@ def _global_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> 
     finally:
         for name in values:
             if name in old:
-                try:
+                # best effort: the import itself is already committed or rolled back
+                with contextlib.suppress(duckdb.Error):
                     con.execute(f"SET {name} = {sql_str(str(old[name]))}")
-                except duckdb.Error:  # pragma: no cover - best effort, the import is done
-                    pass
 
 
 def _check_format(con: duckdb.DuckDBPyConnection, fmt: str, where: str) -> str:

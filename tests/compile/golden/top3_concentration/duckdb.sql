@@ -1,0 +1,133 @@
+WITH periods AS (
+  SELECT
+    '2024-Q2' AS period_key,
+    CAST('2024-04-01' AS DATE) AS period_start,
+    CAST('2024-06-30' AS DATE) AS period_end,
+    CAST('2024-04-01' AS DATE) AS as_of
+), stage_map AS (
+  SELECT
+    'qualification' AS stage,
+    CAST(0.1 AS DOUBLE) AS probability,
+    1 AS stage_order
+  UNION ALL
+  SELECT
+    'discovery' AS stage,
+    CAST(0.2 AS DOUBLE) AS probability,
+    2 AS stage_order
+  UNION ALL
+  SELECT
+    'demo' AS stage,
+    CAST(0.35 AS DOUBLE) AS probability,
+    3 AS stage_order
+  UNION ALL
+  SELECT
+    'proposal' AS stage,
+    CAST(0.5 AS DOUBLE) AS probability,
+    4 AS stage_order
+  UNION ALL
+  SELECT
+    'negotiation' AS stage,
+    CAST(0.75 AS DOUBLE) AS probability,
+    5 AS stage_order
+  UNION ALL
+  SELECT
+    'verbal commitment' AS stage,
+    CAST(0.9 AS DOUBLE) AS probability,
+    6 AS stage_order
+), pulse_settings AS (
+  SELECT
+    CAST('2024-07-01' AS DATE) AS today,
+    0 AS cycle_from_first_meeting,
+    CAST(NULL AS INT) AS reactivation_window_months,
+    CAST(50.0 AS DOUBLE) AS health_threshold,
+    CAST(0.5 AS DOUBLE) AS w_usage,
+    CAST(0.25 AS DOUBLE) AS w_tickets,
+    CAST(0.25 AS DOUBLE) AS w_nps
+), invoice_fx_dates AS (
+  SELECT
+    i.invoice_id,
+    MAX(fx.date) AS rate_date
+  FROM invoices AS i
+  JOIN fx_rates AS fx
+    ON fx.currency = i.currency AND fx.date <= i.issued_at
+  GROUP BY
+    i.invoice_id
+), invoice_facts AS (
+  SELECT
+    i.invoice_id,
+    i.account_id,
+    i.opportunity_id,
+    i.rep_id AS owner_id,
+    COALESCE(i.territory, r.territory) AS territory,
+    i.product_line,
+    i.stream,
+    a.segment,
+    a.region,
+    CASE WHEN i.is_recurring THEN 1 ELSE 0 END AS is_recurring,
+    CASE WHEN i.is_outcome_based THEN 1 ELSE 0 END AS is_outcome_based,
+    i.issued_at,
+    i.due_at,
+    i.paid_at,
+    CAST(i.amount AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8)) AS revenue,
+    CAST(i.cost AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8)) AS cost,
+    CASE
+      WHEN NOT i.cost IS NULL
+      THEN CAST(i.amount AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8))
+    END AS costed_revenue,
+    CASE
+      WHEN i.cost IS NULL
+      THEN CAST(i.amount AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8))
+    END AS uncosted_revenue,
+    CAST(i.amount - i.cost AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8)) AS gross_profit
+  FROM invoices AS i
+  LEFT JOIN accounts AS a
+    ON a.account_id = i.account_id
+  LEFT JOIN reps AS r
+    ON r.rep_id = i.rep_id
+  LEFT JOIN invoice_fx_dates AS d
+    ON d.invoice_id = i.invoice_id
+  LEFT JOIN fx_rates AS fx
+    ON fx.currency = i.currency AND fx.date = d.rate_date
+), client_revenue_share AS (
+  SELECT
+    r.period_key,
+    r.account_id,
+    r.revenue,
+    ROW_NUMBER() OVER (
+      PARTITION BY r.period_key
+      ORDER BY CASE WHEN r.account_id IS NULL THEN 1 ELSE 0 END, r.revenue DESC, r.account_id
+    ) AS client_rank,
+    CASE WHEN r.account_id IS NULL THEN 0 ELSE 1 END AS is_client
+  FROM (
+    SELECT
+      p.period_key,
+      i.account_id,
+      SUM(i.revenue) AS revenue
+    FROM periods AS p
+    JOIN invoice_facts AS i
+      ON i.issued_at >= p.period_start
+      AND i.issued_at <= LEAST(p.period_end, COALESCE(p.as_of, p.period_end))
+    GROUP BY
+      p.period_key,
+      i.account_id
+  ) AS r
+)
+SELECT
+  *
+FROM (
+  SELECT
+    p.period_key AS period_key,
+    CAST(SUM(CASE WHEN m.is_client = 1 AND m.client_rank <= 3 THEN m.revenue ELSE 0 END) AS DOUBLE) * 1.0 / NULLIF(CAST(SUM(m.revenue) AS DOUBLE), 0) AS value,
+    SUM(CASE WHEN m.is_client = 1 AND m.client_rank <= 3 THEN m.revenue ELSE 0 END) AS numerator,
+    SUM(m.revenue) AS denominator,
+    SUM(CASE WHEN m.is_client = 1 AND m.client_rank <= 3 THEN m.revenue ELSE 0 END) AS c_top3_revenue,
+    SUM(m.revenue) AS c_revenue,
+    SUM(m.is_client) AS c_clients
+  FROM periods AS p
+  LEFT JOIN client_revenue_share AS m
+    ON m.period_key = p.period_key
+  GROUP BY
+    p.period_key
+) AS result
+ORDER BY
+  period_key
