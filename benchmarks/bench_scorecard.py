@@ -21,12 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import machine, write_section  # noqa: E402
-
-from pulse.compute import Computer  # noqa: E402
-from pulse.demo import build_workspace  # noqa: E402
-from pulse.periods import parse_period  # noqa: E402
-from pulse.scorecard import build_scorecard  # noqa: E402
+from pulse.compute import Computer
+from pulse.demo import build_workspace
+from pulse.periods import parse_period
+from pulse.scorecard import build_scorecard
+from report import machine, write_section
 
 
 def main() -> None:
@@ -39,7 +38,9 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="pulse-bench-scorecard-"))
     anchor = date(2026, 9, 30)
     t0 = time.perf_counter()
-    ws = build_workspace(args.profile, home=home, opportunities=args.opportunities, seed=7, anchor=anchor)
+    ws = build_workspace(
+        args.profile, home=home, opportunities=args.opportunities, seed=7, anchor=anchor
+    )
     built = time.perf_counter() - t0
     period = parse_period("2026-Q3")
     times = []

@@ -39,8 +39,12 @@ def write_section(section: str, text: str) -> None:
     if start is None:
         body = current.rstrip("\n") + "\n\n" + text
     else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
         after = "\n".join(lines[end:])
-        body = "\n".join(lines[:start]) + "\n" + text.rstrip("\n") + ("\n\n" + after if after else "")
+        body = (
+            "\n".join(lines[:start]) + "\n" + text.rstrip("\n") + ("\n\n" + after if after else "")
+        )
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(body.rstrip("\n") + "\n", encoding="utf-8")

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Install everything (Python packages and Debian's Chromium) and run lint, types and every test.
+# Install everything (Python packages with the Spark extra, Java for Spark and Debian's Chromium
+# for the browser tests) and run lint, types and every test. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-# Debian's Chromium for the browser tests (tests/web/test_browser.py skips with a message without it).
-if ! command -v chromium >/dev/null 2>&1; then
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+
+# Debian packages: a Java runtime for Spark, Chromium for the browser tests. Tests that need one
+# that cannot be installed skip with a message saying so.
+apt_install() {
   if [ "$(id -u)" = 0 ]; then
-    apt-get update && apt-get install -y chromium
+    apt-get update -qq && apt-get install -y -qq "$@"
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo apt-get update && sudo apt-get install -y chromium
+    sudo apt-get update -qq && sudo apt-get install -y -qq "$@"
   else
-    echo "chromium is not installed and neither root nor sudo is available: browser tests will skip" >&2
+    echo "cannot install $* (neither root nor sudo): the tests that need it will skip" >&2
   fi
-fi
+}
+wanted=()
+command -v java >/dev/null 2>&1 || wanted+=(openjdk-17-jre-headless)
+command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
+if [ "${#wanted[@]}" -gt 0 ]; then apt_install "${wanted[@]}" || true; fi
+
 .venv/bin/ruff check src tests benchmarks scripts
 .venv/bin/ruff format --check src tests benchmarks scripts
 .venv/bin/mypy

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,11 @@ from pulse.periods import Period, parse_period
 from tests.kpis.harness import make_workspace
 
 START = date(2024, 1, 1)
-RATES = [k.id for k in load_catalog().public() if k.unit == Unit.PERCENT and k.id.endswith("_rate") and k.id != "arr_growth_rate"]
+RATES = [
+    k.id
+    for k in load_catalog().public()
+    if k.unit == Unit.PERCENT and k.id.endswith("_rate") and k.id != "arr_growth_rate"
+]
 
 
 def _is_model_ratio(kpi_id: str) -> bool:
@@ -45,15 +48,26 @@ def check_kpi(comp: Computer, kpi_id: str, period: Period) -> None:
                 assert -1e-12 <= r["value"] <= 1 + 1e-12, (kpi_id, dim, r)
         if kpi.additive and total["value"] is not None:
             seg_sum = sum(float(r["value"] or 0) for r in rows)
-            assert math.isclose(seg_sum, float(total["value"]), rel_tol=1e-9, abs_tol=1e-6), (kpi_id, dim)
+            assert math.isclose(seg_sum, float(total["value"]), rel_tol=1e-9, abs_tol=1e-6), (
+                kpi_id,
+                dim,
+            )
         if _is_model_ratio(kpi_id) and total["denominator"]:
             num = sum(float(r["numerator"] or 0) for r in rows)
             den = sum(float(r["denominator"] or 0) for r in rows)
-            assert math.isclose(num, float(total["numerator"] or 0), rel_tol=1e-9, abs_tol=1e-6), (kpi_id, dim)
-            assert math.isclose(den, float(total["denominator"]), rel_tol=1e-9, abs_tol=1e-6), (kpi_id, dim)
+            assert math.isclose(num, float(total["numerator"] or 0), rel_tol=1e-9, abs_tol=1e-6), (
+                kpi_id,
+                dim,
+            )
+            assert math.isclose(den, float(total["denominator"]), rel_tol=1e-9, abs_tol=1e-6), (
+                kpi_id,
+                dim,
+            )
             if total["value"] is not None and den:
                 recombined = num / den * load_catalog().get(kpi_id).formula.scale  # type: ignore[union-attr]
-                assert math.isclose(recombined, float(total["value"]), rel_tol=1e-9, abs_tol=1e-12), (kpi_id, dim)
+                assert math.isclose(
+                    recombined, float(total["value"]), rel_tol=1e-9, abs_tol=1e-12
+                ), (kpi_id, dim)
 
 
 opportunity = st.fixed_dictionaries(
@@ -84,12 +98,23 @@ def _rows(draws: list[dict[str, Any]]) -> dict[str, Any]:
     return {"opportunities": rows}
 
 
-OPPORTUNITY_KPIS = ["win_rate", "average_deal_size", "sales_cycle_days", "bookings", "new_opportunities", "pipeline_by_source"]
+OPPORTUNITY_KPIS = [
+    "win_rate",
+    "average_deal_size",
+    "sales_cycle_days",
+    "bookings",
+    "new_opportunities",
+    "pipeline_by_source",
+]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(opportunity, min_size=1, max_size=25))
-def test_opportunity_kpis_on_random_tables(tmp_path_factory: pytest.TempPathFactory, draws: list[dict[str, Any]]) -> None:
+def test_opportunity_kpis_on_random_tables(
+    tmp_path_factory: pytest.TempPathFactory, draws: list[dict[str, Any]]
+) -> None:
     ws = make_workspace(tmp_path_factory.mktemp("prop"), _rows(draws))
     comp = Computer(ws, today=date(2024, 12, 31))
     try:
@@ -105,7 +130,9 @@ def demo_computer(tmp_path_factory: pytest.TempPathFactory) -> Computer:
     from pulse.demo import build_workspace
 
     home = tmp_path_factory.mktemp("demo-home")
-    ws = build_workspace("b2b_saas", home=home, opportunities=600, seed=3, anchor=date(2025, 12, 31))
+    ws = build_workspace(
+        "b2b_saas", home=home, opportunities=600, seed=3, anchor=date(2025, 12, 31)
+    )
     return Computer(ws, today=date(2025, 12, 31))
 
 

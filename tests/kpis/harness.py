@@ -10,9 +10,8 @@ from typing import Any
 
 import yaml
 
-from pulse.engines.spark import SparkEngine, spark_available
-
 from pulse.compute import Computer
+from pulse.engines.spark import SparkEngine, spark_available
 from pulse.tables import get_table
 from pulse.workspace.store import Workspace, create_workspace
 
@@ -76,7 +75,9 @@ ENGINES = _engines()
 def computer(ws: Workspace, today: date | None = None, engine: str = "duckdb") -> Computer:
     """A Computer with a fixed 'today' on the named engine (Spark runs in local mode)."""
     if engine == "spark":
-        return Computer(ws, today=today or date(2024, 12, 31), engine=SparkEngine.for_workspace(ws, "local[1]"))
+        return Computer(
+            ws, today=today or date(2024, 12, 31), engine=SparkEngine.for_workspace(ws, "local[1]")
+        )
     return Computer(ws, today=today or date(2024, 12, 31))
 
 

@@ -17,7 +17,9 @@ class LineLoader(yaml.SafeLoader):
 def _construct_mapping(
     loader: LineLoader, node: yaml.MappingNode, deep: bool = False
 ) -> dict[str, Any]:
-    mapping: dict[str, Any] = {str(k): v for k, v in yaml.SafeLoader.construct_mapping(loader, node, deep=deep).items()}
+    mapping: dict[str, Any] = {
+        str(k): v for k, v in yaml.SafeLoader.construct_mapping(loader, node, deep=deep).items()
+    }
     lines = {}
     for key_node, _ in node.value:
         lines[str(key_node.value)] = key_node.start_mark.line + 1

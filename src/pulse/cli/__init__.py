@@ -60,7 +60,22 @@ def _register() -> None:
     )
 
     app.add_typer(workspace.app, name="workspace")
-    for module in (data, demo, kpi, profile, scorecard, revenue, pipeline, forecast, findings, advise, report, alerts, serve, user):
+    for module in (
+        data,
+        demo,
+        kpi,
+        profile,
+        scorecard,
+        revenue,
+        pipeline,
+        forecast,
+        findings,
+        advise,
+        report,
+        alerts,
+        serve,
+        user,
+    ):
         module.register(app)
 
 

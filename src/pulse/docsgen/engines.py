@@ -48,7 +48,11 @@ def render() -> str:
             status = coverage.get(kpi.id, {}).get(engine, "not yet covered by a value case")
             cells.append("✓ tested" if status == "tested" else status)
         rows.append(f"| `{kpi.id}` | " + " | ".join(cells) + " |")
-    tested = sum(1 for k in load_catalog().public() if all(coverage.get(k.id, {}).get(e) == "tested" for e in DIALECTS))
+    tested = sum(
+        1
+        for k in load_catalog().public()
+        if all(coverage.get(k.id, {}).get(e) == "tested" for e in DIALECTS)
+    )
     return "\n".join(
         [
             "# KPI × engine support",

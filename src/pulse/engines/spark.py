@@ -9,6 +9,7 @@ Spark SQL by sqlglot and executed. ``--spark-master`` picks the cluster (default
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -23,12 +24,12 @@ _SESSIONS: dict[str, Any] = {}
 
 
 def spark_available() -> bool:
-    """Whether pyspark can be imported."""
+    """Whether pyspark can be imported and a Java runtime is on the PATH (or JAVA_HOME)."""
     try:
         import pyspark  # noqa: F401
     except ImportError:
         return False
-    return True
+    return bool(shutil.which("java") or os.environ.get("JAVA_HOME"))
 
 
 def get_session(master: str = "local[*]") -> Any:
@@ -65,7 +66,7 @@ def get_session(master: str = "local[*]") -> Any:
     return session
 
 
-def _extra_conf() -> dict[str, str]:
+def _extra_conf() -> dict[str, bool | float | int | str | None]:
     """Extra Spark SQL settings from ``PULSE_SPARK_CONF`` ("key=value,key=value")."""
     text = os.environ.get("PULSE_SPARK_CONF", "")
     pairs = [item.split("=", 1) for item in text.split(",") if "=" in item]
