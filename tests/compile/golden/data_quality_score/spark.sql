@@ -58,28 +58,57 @@ WITH periods AS (
   FROM accounts
   WHERE
     NOT NULLIF(TRIM(name), '') IS NULL
+), dq_key_first_account AS (
+  SELECT
+    p.period_key,
+    k.name_key,
+    MIN(k.account_id) AS first_account_id
+  FROM periods AS p
+  JOIN account_name_keys AS k
+    ON k.created_at IS NULL OR k.created_at <= p.as_of
+  GROUP BY
+    p.period_key,
+    k.name_key
+), dq_key_matches AS (
+  SELECT DISTINCT
+    k.name_key,
+    k.name_key AS match_key
+  FROM account_name_keys AS k
+  UNION ALL
+  SELECT
+    a.name_key,
+    b.name_key AS match_key
+  FROM (
+    SELECT DISTINCT
+      name_key
+    FROM account_name_keys
+  ) AS a
+  JOIN (
+    SELECT DISTINCT
+      name_key
+    FROM account_name_keys
+  ) AS b
+    ON LEFT(a.name_key, 3) = LEFT(b.name_key, 3)
+    AND REGEXP_REPLACE(a.name_key, '[^0-9]', '') = REGEXP_REPLACE(b.name_key, '[^0-9]', '')
+    AND a.name_key <> b.name_key
+    AND ABS(LENGTH(a.name_key) - LENGTH(b.name_key)) <= 2
+    AND LEAST(LENGTH(a.name_key), LENGTH(b.name_key)) >= 8
+    AND LEVENSHTEIN(a.name_key, b.name_key) <= 2
 ), dq_duplicate_accounts AS (
   SELECT
     p.period_key,
     b.account_id,
     b.name,
-    MIN(a.account_id) AS duplicate_of
+    MIN(f.first_account_id) AS duplicate_of
   FROM periods AS p
   JOIN account_name_keys AS b
     ON b.created_at IS NULL OR b.created_at <= p.as_of
-  JOIN account_name_keys AS a
-    ON (
-      a.created_at IS NULL OR a.created_at <= p.as_of
-    )
-    AND a.account_id < b.account_id
-    AND LEFT(a.name_key, 3) = LEFT(b.name_key, 3)
-    AND (
-      a.name_key = b.name_key
-      OR (
-        LEAST(LENGTH(a.name_key), LENGTH(b.name_key)) >= 8
-        AND LEVENSHTEIN(a.name_key, b.name_key) <= 2
-      )
-    )
+  JOIN dq_key_matches AS m
+    ON m.name_key = b.name_key
+  JOIN dq_key_first_account AS f
+    ON f.period_key = p.period_key
+    AND f.name_key = m.match_key
+    AND f.first_account_id < b.account_id
   GROUP BY
     p.period_key,
     b.account_id,

@@ -68,19 +68,17 @@ WITH periods AS (
     i.issued_at,
     i.due_at,
     i.paid_at,
-    i.amount * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8)) AS revenue,
-    i.cost * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8)) AS cost,
+    CAST(i.amount AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8)) AS revenue,
+    CAST(i.cost AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8)) AS cost,
     CASE
       WHEN NOT i.cost IS NULL
-      THEN i.amount * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8))
+      THEN CAST(i.amount AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8))
     END AS costed_revenue,
     CASE
       WHEN i.cost IS NULL
-      THEN i.amount * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8))
+      THEN CAST(i.amount AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8))
     END AS uncosted_revenue,
-    (
-      i.amount - i.cost
-    ) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(18, 8)) AS gross_profit
+    CAST(i.amount - i.cost AS DECIMAL(38, 4)) * CAST(COALESCE(fx.rate_to_reporting, 1) AS DECIMAL(38, 8)) AS gross_profit
   FROM invoices AS i
   LEFT JOIN accounts AS a
     ON a.account_id = i.account_id

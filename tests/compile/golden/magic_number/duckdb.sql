@@ -117,7 +117,7 @@ WITH periods AS (
   SELECT
     d.currency,
     d.month_index,
-    CAST(f.rate_to_reporting AS DECIMAL(38, 10)) AS rate
+    f.rate_to_reporting AS rate
   FROM (
     SELECT
       f.currency,
@@ -178,7 +178,7 @@ WITH periods AS (
       CASE
         WHEN fx.rate IS NULL
         THEN l.monthly_local
-        ELSE CAST(l.monthly_local * fx.rate AS DECIMAL(18, 6))
+        ELSE CAST(CAST(l.monthly_local AS DOUBLE) * fx.rate AS DECIMAL(18, 6))
       END AS value
     FROM (
       SELECT
@@ -234,107 +234,187 @@ WITH periods AS (
     account_id
   HAVING
     COUNT(DISTINCT stream) > 1
-), line_months AS (
+), line_changes AS (
   SELECT
-    x.line_id,
-    x.account_id,
-    x.stream,
-    x.product,
-    x.month_index,
+    l.account_id,
+    l.stream,
+    l.first_index AS month_index,
+    l.monthly_local AS delta,
+    CAST(0 AS DECIMAL(18, 6)) AS reval
+  FROM subscription_lines AS l
+  LEFT JOIN (
+    SELECT DISTINCT
+      currency
+    FROM fx_rates
+  ) AS c
+    ON c.currency = l.currency
+  WHERE
+    NOT l.monthly_local IS NULL
+    AND c.currency IS NULL
+    AND (
+      l.end_index IS NULL OR l.end_index > l.first_index
+    )
+  UNION ALL
+  SELECT
+    l.account_id,
+    l.stream,
+    l.end_index AS month_index,
+    -l.monthly_local AS delta,
+    CAST(0 AS DECIMAL(18, 6)) AS reval
+  FROM subscription_lines AS l
+  LEFT JOIN (
+    SELECT DISTINCT
+      currency
+    FROM fx_rates
+  ) AS c
+    ON c.currency = l.currency
+  WHERE
+    NOT l.monthly_local IS NULL AND c.currency IS NULL AND l.end_index > l.first_index
+  UNION ALL
+  SELECT
+    v.account_id,
+    v.stream,
+    v.month_index,
+    v.level - v.previous_level AS delta,
     CASE
-      WHEN r.rate IS NULL
-      THEN x.monthly_local
-      ELSE CAST(x.monthly_local * r.rate AS DECIMAL(18, 6))
-    END AS value,
-    CASE
-      WHEN COALESCE(rn.rate, r.rate) IS NULL
-      THEN x.monthly_local
-      ELSE CAST(x.monthly_local * COALESCE(rn.rate, r.rate) AS DECIMAL(18, 6))
-    END AS value_next
+      WHEN v.month_index > v.first_index
+      THEN v.revalued - v.previous_level
+      ELSE 0
+    END AS reval
   FROM (
     SELECT
-      l.line_id,
-      l.account_id,
-      l.stream,
-      l.product,
-      l.currency,
-      l.monthly_local,
-      UNNEST(GENERATE_SERIES(l.first_index, COALESCE(l.end_index - 1, e.last_index))) AS month_index
-    FROM subscription_lines AS l
-    CROSS JOIN (
+      x.account_id,
+      x.stream,
+      x.first_index,
+      x.month_index,
+      CASE
+        WHEN NOT x.end_index IS NULL AND x.month_index >= x.end_index
+        THEN CAST(0 AS DECIMAL(18, 6))
+        WHEN r.rate IS NULL
+        THEN x.monthly_local
+        ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
+      END AS level,
+      CASE
+        WHEN x.month_index = x.first_index
+        THEN CAST(0 AS DECIMAL(18, 6))
+        WHEN rp.rate IS NULL
+        THEN x.monthly_local
+        ELSE CAST(CAST(x.monthly_local AS DOUBLE) * rp.rate AS DECIMAL(18, 6))
+      END AS previous_level,
+      CASE
+        WHEN r.rate IS NULL
+        THEN x.monthly_local
+        ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
+      END AS revalued
+    FROM (
       SELECT
-        MAX(month_index) AS last_index
-      FROM month_ends
-    ) AS e
-    WHERE
-      NOT l.monthly_local IS NULL
-  ) AS x
-  LEFT JOIN fx_month_rates AS r
-    ON r.currency = x.currency AND r.month_index = x.month_index
-  LEFT JOIN fx_month_rates AS rn
-    ON rn.currency = x.currency AND rn.month_index = x.month_index + 1
-), customer_mrr AS (
+        l.account_id,
+        l.stream,
+        l.currency,
+        l.monthly_local,
+        l.first_index,
+        l.end_index,
+        UNNEST(GENERATE_SERIES(l.first_index, COALESCE(l.end_index, e.last_index))) AS month_index
+      FROM subscription_lines AS l
+      JOIN (
+        SELECT DISTINCT
+          currency
+        FROM fx_rates
+      ) AS c
+        ON c.currency = l.currency
+      CROSS JOIN (
+        SELECT
+          MAX(month_index) AS last_index
+        FROM month_ends
+      ) AS e
+      WHERE
+        NOT l.monthly_local IS NULL
+        AND (
+          l.end_index IS NULL OR l.end_index > l.first_index
+        )
+    ) AS x
+    LEFT JOIN fx_month_rates AS r
+      ON r.currency = x.currency AND r.month_index = x.month_index
+    LEFT JOIN fx_month_rates AS rp
+      ON rp.currency = x.currency AND rp.month_index = x.month_index - 1
+  ) AS v
+), stream_levels AS (
   SELECT
-    v.account_id,
-    v.stream,
-    v.month_index,
-    m.month_end,
-    ROUND(GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) AS mrr,
-    ROUND(12 * GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) AS arr,
-    ROUND(GREATEST(CAST(SUM(v.value_next) AS DECIMAL(18, 6)), 0), 2) AS mrr_next_rates,
-    ROUND(12 * GREATEST(CAST(SUM(v.value_next) AS DECIMAL(18, 6)), 0), 2) AS arr_next_rates
-  FROM line_months AS v
-  JOIN month_ends AS m
-    ON m.month_index = v.month_index
-  GROUP BY
-    v.account_id,
-    v.stream,
-    v.month_index,
-    m.month_end
-  HAVING
-    ROUND(12 * GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) > 0
-), scope_mrr AS (
-  SELECT
-    u.account_id,
-    u.scope,
-    u.month_index,
-    u.mrr,
-    u.arr,
-    u.mrr_next_rates,
-    u.arr_next_rates,
-    LAG(u.month_index) OVER w AS prev_paid_index,
-    LEAD(u.month_index) OVER w AS next_paid_index,
-    LAG(u.mrr) OVER w AS prev_mrr,
-    LAG(u.arr) OVER w AS prev_arr,
-    LAG(u.mrr_next_rates) OVER w AS prev_mrr_next_rates,
-    LAG(u.arr_next_rates) OVER w AS prev_arr_next_rates
+    s.account_id,
+    s.stream,
+    s.month_index,
+    ROUND(GREATEST(s.level, 0), 2) AS mrr,
+    ROUND(12 * GREATEST(s.level, 0), 2) AS arr,
+    ROUND(GREATEST(s.level - s.delta, 0), 2) AS prev_mrr,
+    ROUND(12 * GREATEST(s.level - s.delta, 0), 2) AS prev_arr,
+    ROUND(GREATEST(s.level - s.delta + s.reval, 0), 2) AS book_mrr,
+    ROUND(12 * GREATEST(s.level - s.delta + s.reval, 0), 2) AS book_arr
   FROM (
     SELECT
       c.account_id,
-      c.stream AS scope,
+      c.stream,
       c.month_index,
-      c.mrr,
-      c.arr,
-      c.mrr_next_rates,
-      c.arr_next_rates
-    FROM customer_mrr AS c
-    UNION ALL
-    SELECT
-      c.account_id,
-      '(all)' AS scope,
-      c.month_index,
-      SUM(c.mrr) AS mrr,
-      SUM(c.arr) AS arr,
-      SUM(c.mrr_next_rates) AS mrr_next_rates,
-      SUM(c.arr_next_rates) AS arr_next_rates
-    FROM customer_mrr AS c
-    JOIN multi_stream_accounts AS a
-      ON a.account_id = c.account_id
+      CAST(SUM(c.delta) AS DECIMAL(18, 6)) AS delta,
+      CAST(SUM(c.reval) AS DECIMAL(18, 6)) AS reval,
+      CAST(SUM(SUM(c.delta)) OVER (
+        PARTITION BY c.account_id, c.stream
+        ORDER BY c.month_index
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS DECIMAL(18, 6)) AS level
+    FROM line_changes AS c
     GROUP BY
       c.account_id,
+      c.stream,
       c.month_index
-  ) AS u
-  WINDOW w AS (PARTITION BY u.account_id, u.scope ORDER BY u.month_index)
+  ) AS s
+), scope_levels AS (
+  SELECT
+    s.account_id,
+    s.stream AS scope,
+    s.month_index,
+    s.mrr,
+    s.arr,
+    s.prev_mrr,
+    s.prev_arr,
+    s.book_mrr,
+    s.book_arr
+  FROM stream_levels AS s
+  UNION ALL
+  SELECT
+    b.account_id,
+    '(all)' AS scope,
+    b.month_index,
+    CAST(b.mrr AS DECIMAL(18, 2)) AS mrr,
+    CAST(b.arr AS DECIMAL(18, 2)) AS arr,
+    CAST(b.mrr - b.d_mrr AS DECIMAL(18, 2)) AS prev_mrr,
+    CAST(b.arr - b.d_arr AS DECIMAL(18, 2)) AS prev_arr,
+    CAST(b.mrr - b.d_mrr + b.db_mrr AS DECIMAL(18, 2)) AS book_mrr,
+    CAST(b.arr - b.d_arr + b.db_arr AS DECIMAL(18, 2)) AS book_arr
+  FROM (
+    SELECT
+      s.account_id,
+      s.month_index,
+      SUM(s.mrr - s.prev_mrr) AS d_mrr,
+      SUM(s.arr - s.prev_arr) AS d_arr,
+      SUM(s.book_mrr - s.prev_mrr) AS db_mrr,
+      SUM(s.book_arr - s.prev_arr) AS db_arr,
+      SUM(SUM(s.mrr - s.prev_mrr)) OVER (
+        PARTITION BY s.account_id
+        ORDER BY s.month_index
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS mrr,
+      SUM(SUM(s.arr - s.prev_arr)) OVER (
+        PARTITION BY s.account_id
+        ORDER BY s.month_index
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS arr
+    FROM stream_levels AS s
+    JOIN multi_stream_accounts AS a
+      ON a.account_id = s.account_id
+    GROUP BY
+      s.account_id,
+      s.month_index
+  ) AS b
 ), scope_movements AS (
   SELECT
     j.account_id,
@@ -342,22 +422,22 @@ WITH periods AS (
     j.month_index,
     m.month_end,
     j.movement,
-    j.start_mrr,
-    j.end_mrr,
-    j.start_arr,
-    j.end_arr,
-    CASE WHEN j.movement = 'new' THEN j.end_mrr ELSE 0 END AS new_mrr,
-    CASE WHEN j.movement = 'reactivation' THEN j.end_mrr ELSE 0 END AS reactivation_mrr,
-    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.end_mrr - j.book_mrr, 0) ELSE 0 END AS expansion_mrr,
-    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.book_mrr - j.end_mrr, 0) ELSE 0 END AS contraction_mrr,
-    CASE WHEN j.movement = 'churn' THEN j.start_mrr ELSE 0 END AS churn_mrr,
-    CASE WHEN j.is_continuing = 1 THEN j.book_mrr - j.start_mrr ELSE 0 END AS fx_mrr,
-    CASE WHEN j.movement = 'new' THEN j.end_arr ELSE 0 END AS new_arr,
-    CASE WHEN j.movement = 'reactivation' THEN j.end_arr ELSE 0 END AS reactivation_arr,
-    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.end_arr - j.book_arr, 0) ELSE 0 END AS expansion_arr,
-    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.book_arr - j.end_arr, 0) ELSE 0 END AS contraction_arr,
-    CASE WHEN j.movement = 'churn' THEN j.start_arr ELSE 0 END AS churn_arr,
-    CASE WHEN j.is_continuing = 1 THEN j.book_arr - j.start_arr ELSE 0 END AS fx_arr,
+    j.prev_mrr AS start_mrr,
+    j.mrr AS end_mrr,
+    j.prev_arr AS start_arr,
+    j.arr AS end_arr,
+    CASE WHEN j.movement = 'new' THEN j.mrr ELSE 0 END AS new_mrr,
+    CASE WHEN j.movement = 'reactivation' THEN j.mrr ELSE 0 END AS reactivation_mrr,
+    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.mrr - j.book_mrr, 0) ELSE 0 END AS expansion_mrr,
+    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.book_mrr - j.mrr, 0) ELSE 0 END AS contraction_mrr,
+    CASE WHEN j.movement = 'churn' THEN j.prev_mrr ELSE 0 END AS churn_mrr,
+    CASE WHEN j.is_continuing = 1 THEN j.book_mrr - j.prev_mrr ELSE 0 END AS fx_mrr,
+    CASE WHEN j.movement = 'new' THEN j.arr ELSE 0 END AS new_arr,
+    CASE WHEN j.movement = 'reactivation' THEN j.arr ELSE 0 END AS reactivation_arr,
+    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.arr - j.book_arr, 0) ELSE 0 END AS expansion_arr,
+    CASE WHEN j.is_continuing = 1 THEN GREATEST(j.book_arr - j.arr, 0) ELSE 0 END AS contraction_arr,
+    CASE WHEN j.movement = 'churn' THEN j.prev_arr ELSE 0 END AS churn_arr,
+    CASE WHEN j.is_continuing = 1 THEN j.book_arr - j.prev_arr ELSE 0 END AS fx_arr,
     CASE WHEN j.movement = 'new' THEN 1 ELSE 0 END AS new_count,
     CASE WHEN j.movement = 'reactivation' THEN 1 ELSE 0 END AS reactivation_count,
     CASE WHEN j.movement = 'expansion' THEN 1 ELSE 0 END AS expansion_count,
@@ -365,60 +445,58 @@ WITH periods AS (
     CASE WHEN j.movement = 'churn' THEN 1 ELSE 0 END AS churn_count
   FROM (
     SELECT
-      c.account_id,
-      c.scope,
-      c.month_index,
-      c.is_continuing,
-      CASE WHEN c.is_continuing = 1 THEN c.prev_mrr ELSE 0 END AS start_mrr,
-      CASE WHEN c.is_continuing = 1 THEN c.prev_arr ELSE 0 END AS start_arr,
-      c.mrr AS end_mrr,
-      c.arr AS end_arr,
-      CASE WHEN c.is_continuing = 1 THEN c.prev_mrr_next_rates ELSE 0 END AS book_mrr,
-      CASE WHEN c.is_continuing = 1 THEN c.prev_arr_next_rates ELSE 0 END AS book_arr,
+      w.account_id,
+      w.scope,
+      w.month_index,
+      w.mrr,
+      w.arr,
+      w.prev_mrr,
+      w.prev_arr,
+      w.book_mrr,
+      w.book_arr,
+      CASE WHEN w.prev_arr > 0 AND w.arr > 0 THEN 1 ELSE 0 END AS is_continuing,
       CASE
-        WHEN c.is_continuing = 1 AND c.arr > c.prev_arr_next_rates
+        WHEN w.prev_arr > 0 AND w.arr > 0 AND w.arr > w.book_arr
         THEN 'expansion'
-        WHEN c.is_continuing = 1 AND c.arr < c.prev_arr_next_rates
+        WHEN w.prev_arr > 0 AND w.arr > 0 AND w.arr < w.book_arr
         THEN 'contraction'
-        WHEN c.is_continuing = 1
+        WHEN w.prev_arr > 0 AND w.arr > 0
         THEN 'flat'
-        WHEN c.prev_paid_index IS NULL
-        OR c.month_index - c.prev_paid_index - 1 > s.reactivation_window_months
+        WHEN w.prev_arr > 0
+        THEN 'churn'
+        WHEN w.arr > 0
+        AND (
+          w.zero_since IS NULL
+          OR w.month_index - w.zero_since > s.reactivation_window_months
+        )
         THEN 'new'
-        ELSE 'reactivation'
+        WHEN w.arr > 0
+        THEN 'reactivation'
+        ELSE 'none'
       END AS movement
     FROM (
       SELECT
-        x.*,
-        CASE WHEN x.prev_paid_index = x.month_index - 1 THEN 1 ELSE 0 END AS is_continuing
-      FROM scope_mrr AS x
-    ) AS c
+        l.*,
+        MAX(CASE WHEN l.prev_arr > 0 AND l.arr <= 0 THEN l.month_index END) OVER (
+          PARTITION BY l.account_id, l.scope
+          ORDER BY l.month_index
+          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) AS zero_since
+      FROM scope_levels AS l
+    ) AS w
     CROSS JOIN pulse_settings AS s
-    UNION ALL
-    SELECT
-      x.account_id,
-      x.scope,
-      x.month_index + 1 AS month_index,
-      0 AS is_continuing,
-      x.mrr AS start_mrr,
-      x.arr AS start_arr,
-      0 AS end_mrr,
-      0 AS end_arr,
-      0 AS book_mrr,
-      0 AS book_arr,
-      'churn' AS movement
-    FROM scope_mrr AS x
-    WHERE
-      x.next_paid_index IS NULL OR x.next_paid_index > x.month_index + 1
   ) AS j
   JOIN month_ends AS m
     ON m.month_index = j.month_index
   WHERE
-    j.is_continuing = 0
-    OR j.book_arr <> j.start_arr
-    OR j.book_mrr <> j.start_mrr
-    OR j.end_arr <> j.book_arr
-    OR j.end_mrr <> j.book_mrr
+    j.movement <> 'none'
+    AND (
+      j.movement <> 'flat'
+      OR j.book_arr <> j.prev_arr
+      OR j.book_mrr <> j.prev_mrr
+      OR j.arr <> j.book_arr
+      OR j.mrr <> j.book_mrr
+    )
 ), mrr_movements AS (
   SELECT
     s.account_id,
@@ -455,18 +533,18 @@ WITH periods AS (
     t.account_id,
     'cross_stream' AS stream,
     t.month_index,
-    t.month_end,
+    m.month_end,
     'cross_stream' AS movement,
-    t.start_mrr,
-    t.end_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
     t.new_mrr,
     t.reactivation_mrr,
     t.expansion_mrr,
     t.contraction_mrr,
     t.churn_mrr,
     t.fx_mrr,
-    t.start_arr,
-    t.end_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS start_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS end_arr,
     t.new_arr,
     t.reactivation_arr,
     t.expansion_arr,
@@ -482,44 +560,34 @@ WITH periods AS (
     SELECT
       n.account_id,
       n.month_index,
-      n.month_end,
-      SUM(n.sign * n.start_mrr) AS start_mrr,
-      SUM(n.sign * n.end_mrr) AS end_mrr,
-      SUM(n.sign * n.new_mrr) AS new_mrr,
-      SUM(n.sign * n.reactivation_mrr) AS reactivation_mrr,
-      SUM(n.sign * n.expansion_mrr) AS expansion_mrr,
-      SUM(n.sign * n.contraction_mrr) AS contraction_mrr,
-      SUM(n.sign * n.churn_mrr) AS churn_mrr,
-      SUM(n.sign * n.fx_mrr) AS fx_mrr,
-      SUM(n.sign * n.start_arr) AS start_arr,
-      SUM(n.sign * n.end_arr) AS end_arr,
-      SUM(n.sign * n.new_arr) AS new_arr,
-      SUM(n.sign * n.reactivation_arr) AS reactivation_arr,
-      SUM(n.sign * n.expansion_arr) AS expansion_arr,
-      SUM(n.sign * n.contraction_arr) AS contraction_arr,
-      SUM(n.sign * n.churn_arr) AS churn_arr,
-      SUM(n.sign * n.fx_arr) AS fx_arr,
-      SUM(n.sign * n.new_count) AS new_count,
-      SUM(n.sign * n.reactivation_count) AS reactivation_count,
-      SUM(n.sign * n.expansion_count) AS expansion_count,
-      SUM(n.sign * n.contraction_count) AS contraction_count,
-      SUM(n.sign * n.churn_count) AS churn_count
+      CAST(SUM(n.sign * n.new_mrr) AS DECIMAL(18, 2)) AS new_mrr,
+      CAST(SUM(n.sign * n.reactivation_mrr) AS DECIMAL(18, 2)) AS reactivation_mrr,
+      CAST(SUM(n.sign * n.expansion_mrr) AS DECIMAL(18, 2)) AS expansion_mrr,
+      CAST(SUM(n.sign * n.contraction_mrr) AS DECIMAL(18, 2)) AS contraction_mrr,
+      CAST(SUM(n.sign * n.churn_mrr) AS DECIMAL(18, 2)) AS churn_mrr,
+      CAST(SUM(n.sign * n.fx_mrr) AS DECIMAL(18, 2)) AS fx_mrr,
+      CAST(SUM(n.sign * n.new_arr) AS DECIMAL(18, 2)) AS new_arr,
+      CAST(SUM(n.sign * n.reactivation_arr) AS DECIMAL(18, 2)) AS reactivation_arr,
+      CAST(SUM(n.sign * n.expansion_arr) AS DECIMAL(18, 2)) AS expansion_arr,
+      CAST(SUM(n.sign * n.contraction_arr) AS DECIMAL(18, 2)) AS contraction_arr,
+      CAST(SUM(n.sign * n.churn_arr) AS DECIMAL(18, 2)) AS churn_arr,
+      CAST(SUM(n.sign * n.fx_arr) AS DECIMAL(18, 2)) AS fx_arr,
+      CAST(SUM(n.sign * n.new_count) AS INT) AS new_count,
+      CAST(SUM(n.sign * n.reactivation_count) AS INT) AS reactivation_count,
+      CAST(SUM(n.sign * n.expansion_count) AS INT) AS expansion_count,
+      CAST(SUM(n.sign * n.contraction_count) AS INT) AS contraction_count,
+      CAST(SUM(n.sign * n.churn_count) AS INT) AS churn_count
     FROM (
       SELECT
         1 AS sign,
         s.account_id,
         s.month_index,
-        s.month_end,
-        s.start_mrr,
-        s.end_mrr,
         s.new_mrr,
         s.reactivation_mrr,
         s.expansion_mrr,
         s.contraction_mrr,
         s.churn_mrr,
         s.fx_mrr,
-        s.start_arr,
-        s.end_arr,
         s.new_arr,
         s.reactivation_arr,
         s.expansion_arr,
@@ -539,17 +607,12 @@ WITH periods AS (
         -1 AS sign,
         s.account_id,
         s.month_index,
-        s.month_end,
-        s.start_mrr,
-        s.end_mrr,
         s.new_mrr,
         s.reactivation_mrr,
         s.expansion_mrr,
         s.contraction_mrr,
         s.churn_mrr,
         s.fx_mrr,
-        s.start_arr,
-        s.end_arr,
         s.new_arr,
         s.reactivation_arr,
         s.expansion_arr,
@@ -569,9 +632,10 @@ WITH periods AS (
     ) AS n
     GROUP BY
       n.account_id,
-      n.month_index,
-      n.month_end
+      n.month_index
   ) AS t
+  JOIN month_ends AS m
+    ON m.month_index = t.month_index
   WHERE
     t.new_mrr <> 0
     OR t.reactivation_mrr <> 0
@@ -598,7 +662,6 @@ WITH periods AS (
     COALESCE(a.segment, '(none)') AS segment,
     COALESCE(a.region, '(none)') AS region,
     COALESCE(a.industry, '(none)') AS industry,
-    MAX(MAX(u.at_start)) OVER (PARTITION BY u.period_key, u.account_id) AS customer_at_start,
     SUM(u.start_mrr) AS start_mrr,
     SUM(u.start_arr) AS start_arr,
     SUM(u.end_mrr) AS end_mrr,
@@ -645,8 +708,7 @@ WITH periods AS (
       0 AS reactivation_count,
       0 AS expansion_count,
       0 AS contraction_count,
-      0 AS churn_count,
-      1 AS at_start
+      0 AS churn_count
     FROM bound_snapshots AS c
     WHERE
       c.role = 'start'
@@ -675,8 +737,7 @@ WITH periods AS (
       0 AS reactivation_count,
       0 AS expansion_count,
       0 AS contraction_count,
-      0 AS churn_count,
-      0 AS at_start
+      0 AS churn_count
     FROM bound_snapshots AS c
     WHERE
       c.role = 'end'
@@ -705,8 +766,7 @@ WITH periods AS (
       m.reactivation_count AS reactivation_count,
       m.expansion_count AS expansion_count,
       m.contraction_count AS contraction_count,
-      m.churn_count AS churn_count,
-      0 AS at_start
+      m.churn_count AS churn_count
     FROM revenue_period_bounds AS b
     JOIN mrr_movements AS m
       ON m.month_index > b.start_index AND m.month_index <= b.end_index

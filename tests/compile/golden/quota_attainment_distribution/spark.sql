@@ -171,8 +171,8 @@ FROM (
     COUNT(m.owner_id) AS c_reps,
     SUM(m.at_or_above) AS c_reps_at_or_above,
     MEDIAN(m.attainment) AS c_median,
-    PERCENTILE_CONT(m.attainment, 0.25) AS c_p25,
-    PERCENTILE_CONT(m.attainment, 0.75) AS c_p75
+    PERCENTILE(m.attainment, 0.25) AS c_p25,
+    PERCENTILE(m.attainment, 0.75) AS c_p75
   FROM periods AS p
   LEFT JOIN rep_attainment AS m
     ON m.period_key = p.period_key
