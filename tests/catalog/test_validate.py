@@ -193,3 +193,16 @@ def test_model_reading_an_unknown_table(dirs: tuple[Path, Path]) -> None:
     bad.write_text("SELECT * FROM ghosts", encoding="utf-8")
     found = problems(dirs)
     assert f"{bad}: reads unknown table or model 'ghosts'" in found
+
+
+def test_a_profile_is_validated_against_the_catalog_on_load(tmp_path: Path) -> None:
+    from pulse.catalog.profiles import load_profile
+
+    (tmp_path / "odd.yml").write_text(
+        'id: odd\nname: "Odd"\ncore: [win_rat]\nsources: ["test"]\n', encoding="utf-8"
+    )
+    with pytest.raises(CatalogError) as err:
+        load_profile("odd", (tmp_path,))
+    assert [str(i) for i in err.value.issues] == [
+        f"{tmp_path / 'odd.yml'}:3: core: unknown KPI 'win_rat'. Did you mean 'win_rate'?"
+    ]

@@ -60,8 +60,10 @@ def parse_profile(
 
 
 @cache
-def load_profile(profile_id: str, extra_dirs: tuple[Path, ...] = ()) -> Profile:
-    """Load a profile by id, resolving ``extends``."""
+def load_profile(
+    profile_id: str, extra_dirs: tuple[Path, ...] = (), validate: bool = True
+) -> Profile:
+    """Load a profile by id, resolving ``extends``; validated against the catalog unless told not to."""
     paths = profile_paths(extra_dirs)
     data, path = _raw(profile_id, paths)
     if data.get("id") != path.stem:
@@ -74,7 +76,16 @@ def load_profile(profile_id: str, extra_dirs: tuple[Path, ...] = ()) -> Profile:
         parent, _ = _raw(str(data["extends"]), paths)
         if parent.get("extends"):
             raise CatalogError(f"{path.name}: profiles extend at most one level")
-    return parse_profile(data, path, parent)
+    profile = parse_profile(data, path, parent)
+    if not validate:
+        return profile
+    # Validated on load against the catalog: unknown KPI ids (did-you-mean), thresholds that
+    # disagree with a KPI's direction, splits the KPI cannot make.
+    from pulse.catalog.profile_validate import check_profile
+    from pulse.catalog.registry import load_catalog
+
+    check_profile(profile, load_catalog().kpis, path)
+    return profile
 
 
 def list_profiles(extra_dirs: tuple[Path, ...] = ()) -> list[Profile]:

@@ -389,7 +389,7 @@ def validate(
     issues: list[Issue] = []
     for profile_id in profile_ids or list(paths):
         try:
-            profile = load_profile(profile_id, _dirs(dirs))
+            profile = load_profile(profile_id, _dirs(dirs), validate=False)
         except CatalogError as exc:
             issues += exc.issues or [Issue(exc.message, str(paths.get(profile_id, profile_id)))]
             continue
