@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -31,9 +30,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+
+import report  # benchmarks/report.py: machine() and write_section()
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / ".data"
@@ -152,35 +152,13 @@ def run(kind: str, args: list[str]) -> dict[str, float]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    for line in (
-        Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
-    ):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}, numpy {np.__version__}"
-    )
+    """The machine, as every benchmark describes it."""
+    return report.machine()
 
 
 def write_section(text: str) -> None:
-    """Replace (or add) this script's section of docs/benchmarks.md."""
-    current = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n"
-    lines = current.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        body = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        after = "\n".join(lines[end:])
-        body = "\n".join(lines[:start]) + "\n" + text + ("\n" + after if after else "")
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this script's section of docs/benchmarks.md."""
+    report.write_section(SECTION.removeprefix("## "), text)
 
 
 def main() -> None:

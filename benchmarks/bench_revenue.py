@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -32,9 +31,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+
+import report  # benchmarks/report.py: machine() and write_section()
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / ".data"
@@ -203,20 +203,8 @@ def measure(home: Path, task: str) -> dict[str, object]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}; load average at the start: {load}"
-    )
+    """The machine, as every benchmark describes it."""
+    return report.machine()
 
 
 TASKS = (
@@ -271,20 +259,8 @@ def section(
 
 
 def write_section(text: str) -> None:
-    """Replace (or add) the ``## Revenue`` section of docs/benchmarks.md."""
-    current = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n"
-    lines = current.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        body = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        after = "\n".join(lines[end:])
-        body = "\n".join(lines[:start]) + "\n" + text + ("\n" + after if after else "")
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this script's section of docs/benchmarks.md."""
+    report.write_section(SECTION.removeprefix("## "), text)
 
 
 def main() -> None:

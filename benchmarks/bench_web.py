@@ -35,6 +35,8 @@ from pathlib import Path
 
 import httpx
 
+import report as benchmark_report  # benchmarks/report.py: machine() and write_section()
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / ".data"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -263,20 +265,8 @@ def report(result: dict[str, object], args: argparse.Namespace) -> str:
 
 
 def write_section(text: str) -> None:
-    """Replace (or add) the ``## Web`` section of docs/benchmarks.md."""
-    current = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n"
-    lines = current.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        body = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        after = "\n".join(lines[end:])
-        body = "\n".join(lines[:start]) + "\n" + text + ("\n" + after if after else "")
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this script's section of docs/benchmarks.md."""
+    benchmark_report.write_section(SECTION.removeprefix("## "), text)
 
 
 def main() -> None:
