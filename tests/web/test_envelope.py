@@ -124,6 +124,7 @@ def test_operation_ids_are_stable(app: FastAPI) -> None:
             "catalog_kpi_json",
             "client_dashboard",
             "client_dashboard_json",
+            "client_report",
             "client_review",
             "data_page",
             "data_page_json",
