@@ -32,6 +32,16 @@ SIGNED_IN = {
     "catalog_json",
     "catalog_kpi",
     "catalog_kpi_json",
+    # Advice and playbooks come from the profiles and the catalog, not from any client's data.
+    "advise_page",
+    "advise_page_json",
+    "advise_submit",
+    "advise_submit_json",
+    "playbook_index",
+    "playbook_index_json",
+    "playbook_page",
+    "playbook_page_json",
+    "playbook_download",
 }
 ADMIN_ONLY = {
     "admin_users",

@@ -25,7 +25,7 @@ from pulse.web.state import AppState
 from pulse.web.users import MetaStore
 
 STATIC_DIR = Path(__file__).parent / "static"
-OPTIONAL_ROUTES = ("report", "alerts")
+OPTIONAL_ROUTES = ("report", "alerts", "advise")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
