@@ -16,7 +16,12 @@ The decomposition follows the KPI's kind:
 - **additive** KPIs (counts, sums) split by segment: each segment's own change;
 - **pipeline coverage** (plain or weighted, without segments): the pipeline-changes lines (new,
   pulled in, slipped, amount changes, won, lost, removed) each ÷ quota, plus the quota change —
-  see :mod:`pulse.pipeline.coverage`.
+  see :mod:`pulse.pipeline.coverage`;
+- **ARR / MRR** (without segments): the bridge lines between the two snapshots (new,
+  expansion, reactivation, contraction, churn, fx), exact to the cent, with the customers
+  behind each line; **NRR / GRR** (without segments): the change of the cohort's expansion,
+  contraction and churn shares, with the customers behind them — see
+  :mod:`pulse.revenue.explain`.
 """
 
 from __future__ import annotations
@@ -207,8 +212,13 @@ class Explainer:
         after: Period,
         by: list[str] | None = None,
         as_of: date | None = None,
+        top: int = 5,
     ) -> Explanation:
-        """Split the change of ``kpi_id`` from ``before`` to ``after``."""
+        """Split the change of ``kpi_id`` from ``before`` to ``after``.
+
+        ``top``: how many customers to name behind each line of an ARR, MRR, NRR or GRR
+        explanation.
+        """
         kpi = self.computer.catalog.get(kpi_id)
         dims = list(by or [])
         self.computer.planner.check_dimensions(kpi, dims)
@@ -217,6 +227,10 @@ class Explainer:
             raise PulseError(f"cannot explain {kpi_id}: missing data — {missing}")
         if not dims and self.is_coverage(kpi_id):
             return self._coverage(kpi_id, before, after, as_of)
+        from pulse.revenue.explain import RETENTION_KPIS, explain_retention
+
+        if not dims and kpi_id in RETENTION_KPIS:
+            return explain_retention(self.computer, kpi_id, before, after, as_of, top)
         total = self._rows(kpi_id, before, after, [], as_of)
         v0 = _value(total[before.label])
         v1 = _value(total[after.label])
@@ -224,6 +238,10 @@ class Explainer:
             raise PulseError(
                 f"cannot explain {kpi_id}: it has no value in {before.label if v0 is None else after.label}"
             )
+        from pulse.revenue.explain import BRIDGE_KPIS, explain_bridge
+
+        if not dims and kpi_id in BRIDGE_KPIS:
+            return explain_bridge(self.computer, kpi_id, before, after, as_of, top, (v0, v1))
         f = kpi.formula
         if isinstance(f, RatioFormula) and dims:
             method, parts = self._rate_mix(kpi_id, before, after, dims, as_of)

@@ -227,10 +227,12 @@ SELECT COALESCE(o.opportunity_id, c.opportunity_id) AS opportunity_id, {dim_brid
   COALESCE(o.in_period, 0) AS in_from, COALESCE(c.in_period, 0) AS in_to,
   CASE WHEN COALESCE(o.in_period, 0) = 1 THEN {value_from} ELSE 0 END AS value_from,
   CASE WHEN COALESCE(c.in_period, 0) = 1 THEN {value_to} ELSE 0 END AS value_to
-FROM (SELECT * FROM pipeline_states WHERE period_key = 'opening') AS o
-FULL OUTER JOIN (SELECT * FROM pipeline_states WHERE period_key = 'closing') AS c
-  ON c.opportunity_id = o.opportunity_id
-WHERE COALESCE(o.in_period, 0) = 1 OR COALESCE(c.in_period, 0) = 1"""
+FROM (SELECT * FROM pipeline_states WHERE period_key = 'opening'
+  AND opportunity_id IN (SELECT opportunity_id FROM pipeline_members)) AS o
+FULL OUTER JOIN (SELECT * FROM pipeline_states WHERE period_key = 'closing'
+  AND opportunity_id IN (SELECT opportunity_id FROM pipeline_members)) AS c
+  ON c.opportunity_id = o.opportunity_id"""
+    members = "SELECT DISTINCT opportunity_id FROM pipeline_states WHERE in_period = 1"
     leaver = """CASE
     WHEN b.exists_to = 0 THEN 'removed'
     WHEN b.status_to = 'won' THEN 'won'
@@ -295,7 +297,53 @@ SELECT {keep}, 'unchanged' AS line, 'no change' AS reason, 'both' AS direction,
   0 AS value, 0 AS n
 FROM pipeline_bridge AS b
 WHERE b.in_from = 1 AND b.in_to = 1 AND {amount_effect} = 0 AND {stage_effect} = 0"""
-    return {"pipeline_states": states, "pipeline_bridge": bridge, "pipeline_parts": parts}
+    return {
+        "pipeline_states": states,
+        "pipeline_members": members,
+        "pipeline_bridge": bridge,
+        "pipeline_parts": parts,
+    }
+
+
+# Only a few opportunities can be in either pipeline, and the states of the others are most of
+# the work at scale, so both models read only the candidates (the numbers stay identical):
+# - an opportunity in a pipeline has, as of that date, a close date inside the window: its own
+#   row's close date or one recorded in its stage_history; so the history looked up is that
+#   of the opportunities with such a close date somewhere (their whole history, so the state
+#   picked is the same);
+# - an opportunity in a pipeline is open then: created by the later date and not closed (by its
+#   own row) before the earlier one — and it either has a close date in the windows itself or
+#   has history looked up above.
+_WINDOWS = (
+    "BETWEEN (SELECT MIN(period_start) FROM periods) AND (SELECT MAX(period_end) FROM periods)"
+)
+_HISTORY_FROM = "FROM stage_history AS s\n"
+_HISTORY_CANDIDATES = f"""FROM (SELECT * FROM stage_history WHERE opportunity_id IN (
+    SELECT opportunity_id FROM stage_history WHERE close_date {_WINDOWS}
+    UNION ALL
+    SELECT opportunity_id FROM opportunities WHERE close_date {_WINDOWS})) AS s
+"""
+_FACTS_JOIN = "JOIN opportunity_facts AS f ON f.created_at <= p.as_of"
+_FACTS_CANDIDATES = f"""JOIN (SELECT * FROM opportunity_facts
+  WHERE created_at <= (SELECT MAX(as_of) FROM periods)
+    AND (closed_on IS NULL OR closed_on >= (SELECT MIN(as_of) FROM periods))
+    AND (close_date {_WINDOWS}
+      OR opportunity_id IN (SELECT opportunity_id FROM stage_history_as_of))) AS f
+  ON f.created_at <= p.as_of"""
+
+
+def _candidate_models(computer: Computer) -> dict[str, str]:
+    """``stage_history_as_of`` and ``opportunity_states`` reading only the candidates."""
+    out = {}
+    for model, old, new in (
+        ("stage_history_as_of", _HISTORY_FROM, _HISTORY_CANDIDATES),
+        ("opportunity_states", _FACTS_JOIN, _FACTS_CANDIDATES),
+    ):
+        sql = computer.catalog.model(model).sql
+        if sql.count(old) != 1:
+            raise PulseError(f"internal error: the {model} model changed; update pipeline changes")
+        out[model] = sql.replace(old, new)
+    return out
 
 
 def _specs(
@@ -331,7 +379,7 @@ def changes_sql(
     closing pipeline as lines ``opening`` and ``closing``."""
     target = period_to or period
     dims = [by] if by else []
-    ctes = _parts_sql(weighted, dims)
+    ctes = {**_candidate_models(computer), **_parts_sql(weighted, dims)}
     seg = "".join(f"{d}, " for d in dims)
     body = f"""
 SELECT {seg}line, direction, SUM(value) AS value, SUM(n) AS n, COUNT(*) AS opportunities
@@ -460,7 +508,7 @@ def changes_detail(
     _check(date_from, date_to, by)
     target = period_to or period
     dims = [by] if by else []
-    ctes = _parts_sql(weighted, dims)
+    ctes = {**_candidate_models(computer), **_parts_sql(weighted, dims)}
     order = " ".join(f"WHEN '{k}' THEN {i}" for i, (k, _) in enumerate(LINES))
     body = (
         "SELECT * FROM pipeline_parts WHERE line <> 'unchanged' "

@@ -27,11 +27,13 @@ def model_rows(
     where: str = "",
     order_by: str = "",
     select: str = "*",
+    group_by: str = "",
 ) -> list[dict[str, Any]]:
-    """Rows of ``model``: ``SELECT {select} FROM model [WHERE where] [ORDER BY order_by]``.
+    """Rows of ``model``: ``SELECT {select} FROM model [WHERE where] [GROUP BY group_by]
+    [ORDER BY order_by]``.
 
-    ``select`` may aggregate (one row back). Values keep their engine types: DECIMAL columns
-    come back as :class:`decimal.Decimal`.
+    ``select`` may aggregate (one row back, or one per ``group_by`` group). Values keep their
+    engine types: DECIMAL columns come back as :class:`decimal.Decimal`.
     """
     catalog = computer.catalog
     ctes = dict(context_ctes(periods, computer.context()))
@@ -44,6 +46,8 @@ def model_rows(
     sql = f"WITH {with_sql}\nSELECT {select} FROM {model}"
     if where:
         sql += f" WHERE {where}"
+    if group_by:
+        sql += f" GROUP BY {group_by}"
     if order_by:
         sql += f" ORDER BY {order_by}"
     if computer.engine.dialect != "duckdb":
