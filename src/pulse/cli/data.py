@@ -1,4 +1,4 @@
-"""``pulse data import|tables|log``: get files into a workspace and see what is there."""
+"""``pulse data import|tables|log|matches``: get files into a workspace and see what is there."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from rich.table import Table
 from pulse.cli.options import Home, WorkspaceName
 from pulse.errors import PulseError
 from pulse.ingest import ImportResult, import_file
+from pulse.ingest.matching import load_report
 from pulse.workspace.store import open_workspace
 
 app = typer.Typer(help="Import files and inspect a workspace's data.", no_args_is_help=True)
@@ -58,6 +59,8 @@ def summary(result: ImportResult) -> str:
         parts.append(f"{result.removed:,} removed")
     if result.skipped:
         parts.append(f"{result.skipped:,} skipped by the mapping")
+    if result.combined:
+        parts.append(f"{result.combined:,} combined by the mapping's aggregate")
     verb = "replaced" if result.mode == "replace" else "imported"
     return (
         f"{verb} {result.table} from {result.file}: {', '.join(parts)}; "
@@ -88,6 +91,19 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option(help="XLSX sheet: a name, or a position (1 = first).")
     ] = None,
+    match_accounts: Annotated[
+        bool | None,
+        typer.Option(
+            "--match-accounts/--no-match-accounts",
+            help="Resolve account_id values (names, domains, e-mails) against the accounts "
+            "table (default: the mapping's match_accounts).",
+            show_default=False,
+        ),
+    ] = None,
+    match_threshold: Annotated[
+        float | None,
+        typer.Option(help="Lowest fuzzy name score accepted by --match-accounts (default 0.85)."),
+    ] = None,
     home: Home = None,
 ) -> None:
     """Import a file into a canonical table: all rows or none."""
@@ -102,8 +118,13 @@ def import_(
         encoding=encoding,
         sheet=sheet,
         progress=True,
+        match_accounts=match_accounts,
+        match_threshold=match_threshold,
     )
     typer.echo(summary(result))
+    if result.matches is not None:
+        for line in result.matches.lines():
+            typer.echo(line)
     for warning in result.warnings:
         typer.echo(f"note: {warning}")
     if result.ignored_columns:
@@ -163,6 +184,43 @@ def log(name: WorkspaceName, format: FormatOpt = "table", home: Home = None) -> 
             e["sha256"][:12],
             e["note"] or "",
         )
+    Console(width=200).print(out)
+
+
+@app.command("matches")
+@reported
+def matches(
+    name: WorkspaceName,
+    import_id: Annotated[
+        int | None,
+        typer.Option("--import", help="Import id (see pulse data log); default: the latest."),
+    ] = None,
+    format: FormatOpt = "table",
+    home: Home = None,
+) -> None:
+    """How an import matched account names, domains and e-mails to accounts."""
+    _check_format(format)
+    with open_workspace(name, home).connection(read_only=True) as con:
+        report = load_report(con, import_id)
+    if report is None:
+        which = f"import {import_id}" if import_id is not None else "any import"
+        raise PulseError(
+            f"no account matches recorded for {which} in workspace '{name}'",
+            hint="import with --match-accounts or a mapping with match_accounts: true",
+        )
+    if format == "json":
+        typer.echo(json.dumps(report.to_json(), indent=2))
+        return
+    typer.echo(f"import {report.import_id} into {report.table}")
+    for line in report.lines():
+        typer.echo(line)
+    if not report.matches:
+        return
+    out = Table("value", "account_id", "method", "score", "rows", "note", box=None)
+    for m in report.matches:
+        note = f"ambiguous: {', '.join(m.candidates)}" if m.candidates else ""
+        score = f"{m.score:.2f}" if m.score is not None else ""
+        out.add_row(m.raw, m.account_id or "", m.method or "none", score, f"{m.rows:,}", note)
     Console(width=200).print(out)
 
 

@@ -21,15 +21,18 @@ place columns are declared.
 
 ```bash
 pulse data import NAME TABLE FILE [--mapping PRESET|FILE] [--date-format FMT] [--replace] \\
-                                  [--encoding latin-1] [--sheet S]
+                                  [--encoding latin-1] [--sheet S] [--match-accounts]
 pulse data tables NAME [--format json]     # row count per table
 pulse data log NAME [--format json]        # every import: file, SHA-256, counts, time
+pulse data matches NAME [--import ID] [--format json]   # how account names were matched
 ```
 
 - **Files**: CSV (delimiter sniffed: comma, semicolon, tab or pipe; UTF-8 with or without BOM;
   CRLF or LF; quoted fields with delimiters, doubled quotes and line breaks; other encodings
   with `--encoding`), XLSX (`--sheet` by name or position, 1 = first; default the first
-  sheet), Parquet, JSON (an array of objects, or an object holding one) and JSON lines.
+  sheet), Parquet, JSON (an array of objects, or an object holding one) and JSON lines;
+  also a `.gz` or `.zip` of CSV, JSON or JSON-lines files (members read in archive order,
+  a CSV header kept once, JSON arrays concatenated).
 - **Headers** are matched after normalising: trimmed, a `(UTC)` suffix dropped, camelCase
   split, case-folded, punctuation and spaces turned into `_`. `Close Date`, `CloseDate` and
   ` close_date (UTC)` all fill `close_date`. Columns that match nothing are listed and ignored.
@@ -63,6 +66,8 @@ normalizer: stripe_subscriptions  # JSON: a named function flattening nested API
 date_format: DD/MM/YYYY         # tried first for every date (or %d/%m/%Y)
 decimal: ","                    # numbers written 1.234,50
 where: "is_deleted <> 'true'"   # SQL over source columns; other rows are skipped
+match_accounts: true            # resolve account_id names/domains/e-mails to CRM ids
+aggregate: {amount: sum}        # combine rows sharing the key: sum|count|avg|min|max
 columns:
   opportunity_id: Id                          # rename
   owner_id: [Opportunity Owner, OwnerId]      # the first of these the file has
@@ -73,6 +78,8 @@ columns:
   currency: {value: USD}                      # constant
   closed_at: {sql: "CASE WHEN is_closed = 'true' THEN close_date END"}
   created_at: {from: Created, date_format: "MM/DD/YYYY hh:mm AM"}
+  period_start: {from: Date, start_of: month}  # first (end_of: last) day: week|month|quarter|year
+  category: {from: Account, values: {Advertising: marketing}, unmapped: skip}  # others skipped
 ```
 
 A file may map several tables under `tables: {opportunities: {...}, stage_history: {...}}`.
@@ -80,6 +87,21 @@ SQL expressions name source columns by their normalised header (every source val
 and may only be expressions: no queries or tables. In YAML only `true`/`false` are booleans,
 so `Y`, `N`, `yes` and `no` can be value-map keys. Precedence of date formats: a column's
 `date_format`, then `--date-format`, then the mapping's `date_format`.
+
+**Account matching** (`match_accounts: true` or `--match-accounts`) is for tools that do not
+carry the CRM account id (accounting, support, surveys). Each distinct `account_id` value is
+looked up in the `accounts` table: exact `account_id`, then domain (a domain, URL or e-mail
+compared by registrable host with `www.` stripped against `accounts.domain`), then the name
+with case, punctuation and legal suffixes (Inc, LLC, Ltd, GmbH, Corp, Co, …) ignored, then a
+fuzzy name score of at least 0.85 (`match_accounts: {threshold: 0.9}` or `--match-threshold`).
+Matched values become the CRM id; unmatched and ambiguous ones (two equally good accounts) are
+kept as they are, never dropped. The report is printed after the import and kept in the
+`_account_matches` table (`pulse data matches`).
+
+**Aggregation** (`aggregate:`) combines the rows of one file that share the table's key, e.g.
+tickets into `health_signals` per account and day or expense lines into `spend` per month and
+category; other columns take their least value. Every row is checked first, so a bad row is
+reported at its own line.
 """
 
 

@@ -2,7 +2,10 @@
 
 One import is one DuckDB transaction on the workspace database: the stage, the checks, the
 write, the import-log row and the data-version bump commit together or not at all. A refused
-file, an error or a killed process leaves the workspace exactly as it was.
+file, an error or a killed process leaves the workspace exactly as it was. With account
+matching (:mod:`pulse.ingest.matching`) the file's distinct account values are resolved first
+and the match report is written in the same transaction; with a mapping's ``aggregate`` the
+rows always go through the stage and are combined per key when written.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from pulse.ingest.coerce import NumberStyle, install_macros, sql_str
 from pulse.ingest.dates import DAY_FIRST_HINT, MONTH_FIRST_HINT, to_strptime
 from pulse.ingest.load import WriteCounts, log_import, write_rows
 from pulse.ingest.mapping import TableMapping, load_mapping
+from pulse.ingest.matching import (
+    DEFAULT_THRESHOLD,
+    MatchReport,
+    drop_map,
+    mapped_sql,
+    match_in_workspace,
+    store_report,
+)
 from pulse.ingest.plan import Plan, make_plan
 from pulse.ingest.progress import ImportProgress
 from pulse.ingest.readers import Source, detect_kind, open_source
@@ -72,13 +83,17 @@ def import_file(
     encoding: str | None = None,
     sheet: str | int | None = None,
     progress: bool = False,
+    match_accounts: bool | None = None,
+    match_threshold: float | None = None,
 ) -> ImportResult:
     """Import a CSV, XLSX, Parquet, JSON or JSON-lines file into a canonical table.
 
     ``mapping`` is a preset name or a YAML file; ``date_format`` (strptime, or a pattern such
     as ``DD/MM/YYYY``) is tried first for date columns; ``replace`` swaps the table whole;
     ``encoding`` is the text encoding (default UTF-8, with or without BOM); ``sheet`` picks an
-    XLSX sheet by name or 1-based position. Raises :class:`~pulse.ingest.result.ImportRefused`
+    XLSX sheet by name or 1-based position. ``match_accounts`` (default: the mapping's
+    ``match_accounts``) resolves ``account_id`` values against the accounts table, with fuzzy
+    names accepted from ``match_threshold`` (see :mod:`pulse.ingest.matching`). Raises :class:`~pulse.ingest.result.ImportRefused`
     (an ``ImportValidationError``) listing every problem; nothing is written then.
     """
     canonical = get_table(table)
@@ -106,8 +121,18 @@ def import_file(
             temp_dir=temp_dir,
         )
 
+    matching = _matching(canonical, resolved, match_accounts, match_threshold)
     return _run(
-        ws, canonical, path.name, resolved, date_format, replace, progress, opener, hasher.result
+        ws,
+        canonical,
+        path.name,
+        resolved,
+        date_format,
+        replace,
+        progress,
+        opener,
+        hasher.result,
+        matching,
     )
 
 
@@ -121,6 +146,8 @@ def import_records(
     date_format: str | None = None,
     replace: bool = False,
     progress: bool = False,
+    match_accounts: bool | None = None,
+    match_threshold: float | None = None,
 ) -> ImportResult:
     """Import already-parsed records (an Arrow table or a list of dicts) like a file.
 
@@ -134,9 +161,46 @@ def import_records(
     def opener(con: duckdb.DuckDBPyConnection, temp_dir: Path) -> Source:
         return open_records(con, records, source_name)
 
+    matching = _matching(canonical, resolved, match_accounts, match_threshold)
     return _run(
-        ws, canonical, source_name, resolved, date_format, replace, progress, opener, lambda: digest
+        ws,
+        canonical,
+        source_name,
+        resolved,
+        date_format,
+        replace,
+        progress,
+        opener,
+        lambda: digest,
+        matching,
     )
+
+
+@dataclass(frozen=True)
+class _Matching:
+    """Account matching asked for: the threshold (None: the default)."""
+
+    threshold: float | None
+
+
+def _matching(
+    table: Table, mapping: TableMapping | None, flag: bool | None, threshold: float | None
+) -> _Matching | None:
+    on = flag if flag is not None else bool(mapping and mapping.match_accounts)
+    if not on:
+        return None
+    if "account_id" not in table.column_names or table.name == "accounts":
+        raise ImportValidationError(
+            f"account matching applies to tables with an account_id column, not '{table.name}'",
+            hint="drop --match-accounts (or match_accounts in the mapping)",
+        )
+    if threshold is not None and not 0 < threshold <= 1:
+        raise ImportValidationError(
+            f"invalid match threshold {threshold}: expected a number above 0 and at most 1"
+        )
+    if threshold is None and mapping is not None:
+        threshold = mapping.match_threshold
+    return _Matching(threshold)
 
 
 def _records_hash(records: pa.Table | list[dict[str, Any]]) -> str:
@@ -217,6 +281,7 @@ def _run(
     progress: bool,
     opener: Opener,
     sha256: Callable[[], str],
+    matching: _Matching | None = None,
 ) -> ImportResult:
     temp_dir = ws.path / ".tmp"
     settings = {
@@ -245,6 +310,7 @@ def _run(
                     hint="rename the columns in the file or map them with --mapping "
                     "(see docs/reference/import-format.md)",
                 )
+            report = _match_accounts(con, table, plan, source, matching) if matching else None
             for i, pc in enumerate(plan.columns):
                 if pc.date_format:
                     fmt = _check_format(con, pc.date_format, f"date_format of {pc.column.name}")
@@ -255,10 +321,21 @@ def _run(
                 source,
                 NumberStyle(mapping.decimal if mapping else "."),
                 flag_format or file_format,
+                mapping.aggregate if mapping else None,
             )
             with ImportProgress(con, progress) as bar:
                 job = _Job(
-                    con, bar, table, label, mapping, plan, validator, source, replace, sha256
+                    con,
+                    bar,
+                    table,
+                    label,
+                    mapping,
+                    plan,
+                    validator,
+                    source,
+                    replace,
+                    sha256,
+                    report,
                 )
                 con.execute("BEGIN TRANSACTION")
                 try:
@@ -273,7 +350,36 @@ def _run(
                     raise
             return result
         finally:
+            drop_map(con)
             source.close()
+
+
+def _match_accounts(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    plan: Plan,
+    source: Source,
+    matching: _Matching,
+) -> MatchReport:
+    """Resolve the file's account_id values and route that column through the matches."""
+    for i, pc in enumerate(plan.columns):
+        if pc.column.name == "account_id":
+            report = match_in_workspace(
+                con,
+                table.name,
+                pc.text_sql,
+                source.relation(False),
+                plan.where_sql,
+                matching.threshold,
+            )
+            plan.columns[i] = dataclasses.replace(pc, text_sql=mapped_sql(pc.text_sql))
+            return report
+    threshold = DEFAULT_THRESHOLD if matching.threshold is None else matching.threshold
+    return MatchReport(table.name, (), _count_accounts(con), threshold)
+
+
+def _count_accounts(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM accounts").fetchall()[0][0])
 
 
 @dataclass
@@ -290,6 +396,7 @@ class _Job:
     source: Source
     replace: bool
     sha256: Callable[[], str]
+    matches: MatchReport | None = None
 
     def fast(self) -> ImportResult | None:
         """Into an empty table, type and insert in one streaming pass; None: use the stage.
@@ -299,6 +406,8 @@ class _Job:
         finds and reports every problem. Memory stays flat: rows stream into the table.
         """
         con, table = self.con, self.table
+        if self.validator.aggregate:
+            return None  # rows are combined from the stage
         if con.execute(f"SELECT count(*) FROM {quote(table.name)}").fetchall()[0][0]:
             return None
         try:
@@ -360,6 +469,7 @@ class _Job:
             skipped = int(everything[0][0]) - rows
         mode = "replace" if self.replace else "upsert"
         mapping = self.mapping.name if self.mapping else None
+        combined = rows - (counts.inserted + counts.updated + counts.unchanged)
         digest = self.sha256()
         import_id = log_import(
             self.con,
@@ -370,8 +480,12 @@ class _Job:
             mode=mode,
             rows_read=rows + skipped,
             counts=counts,
-            note=_note(counts, skipped, self.replace),
+            note=_note(counts, skipped, self.replace, combined, self.plan.skips_unmapped),
         )
+        matches = None
+        if self.matches is not None:
+            matches = dataclasses.replace(self.matches, import_id=import_id)
+            store_report(self.con, import_id, matches)
         return ImportResult(
             table=self.table.name,
             file=self.label,
@@ -388,15 +502,24 @@ class _Job:
             import_id=import_id,
             warnings=tuple(self.plan.warnings),
             ignored_columns=tuple(self.plan.ignored),
+            matches=matches,
+            combined=combined,
         )
 
 
-def _note(counts: WriteCounts, skipped: int, replace: bool) -> str | None:
+def _note(
+    counts: WriteCounts, skipped: int, replace: bool, combined: int = 0, unmapped: bool = False
+) -> str | None:
     parts = []
+    if combined:
+        parts.append(
+            f"{combined} row{'s' if combined != 1 else ''} combined by the mapping's aggregate"
+        )
     if counts.updated:
         parts.append(f"{counts.updated} existing row{'s' if counts.updated != 1 else ''} restated")
     if replace and counts.removed:
         parts.append(f"{counts.removed} row{'s' if counts.removed != 1 else ''} removed by replace")
     if skipped:
-        parts.append(f"{skipped} row{'s' if skipped != 1 else ''} skipped by the mapping's where")
+        why = "where or unmapped values" if unmapped else "where"
+        parts.append(f"{skipped} row{'s' if skipped != 1 else ''} skipped by the mapping's {why}")
     return "; ".join(parts) or None

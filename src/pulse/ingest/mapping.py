@@ -12,6 +12,8 @@ The format (every key optional)::
     date_format: "%d/%m/%Y"       # strptime format tried first for every date column
     decimal: ","                  # numbers written 1.234,50 (default ".")
     where: "is_deleted <> 'true'" # SQL filter over source columns; other rows are skipped
+    match_accounts: true          # resolve account_id against the accounts table (see below)
+    aggregate: {support_tickets: sum, nps: avg}   # combine rows that share the table's key
     columns:                      # canonical column → where its value comes from
       opportunity_id: Id                          # a source column (rename)
       owner_id: [Opportunity Owner, OwnerId]      # the first of these the file has
@@ -19,15 +21,35 @@ The format (every key optional)::
         from: Stage
         values: {Closed Won: won, Closed Lost: lost}   # value map (case-insensitive)
         default: open                             # for values the map does not list
+      category: {from: Account, values: {Advertising: marketing}, unmapped: skip}
+                                                  # rows whose value the map lacks are skipped
       currency: {value: USD}                      # a constant
       closed_at: {sql: "CASE WHEN is_closed = 'true' THEN close_date END"}
       created_at: {from: Created, date_format: "%m/%d/%Y %I:%M %p"}
+      period_start: {from: Date, start_of: month}  # a date column: first day of its month
+      period_end: {from: Date, end_of: month}      # … or last day (week, month, quarter, year)
 
 A file may instead hold several tables (``tables: {opportunities: {...}, stage_history: {...}}``);
 top-level keys are then defaults for each. Source column names are compared after
 :func:`~pulse.ingest.names.normalize_header`, so ``Close Date``, ``close_date`` and ``CloseDate``
 are the same column; SQL expressions refer to them in that normalised form. Canonical columns a
 mapping does not mention are still read from a source column of the same (normalised) name.
+``match_accounts: true`` (or ``pulse data import --match-accounts``) is for exports from tools
+that do not carry the CRM account id (accounting, support, survey tools): each distinct
+account_id value is looked up in the workspace's ``accounts`` table — exact ``account_id``, then
+domain (the value is a domain, URL or e-mail address; compared by registrable host with
+``www.`` stripped against ``accounts.domain``), then normalised name (lower-case, punctuation
+and legal suffixes such as Inc, LLC, Ltd, GmbH stripped), then fuzzy name (score at least 0.85;
+``match_accounts: {threshold: 0.9}`` changes it). Matched values become the CRM account id;
+unmatched and ambiguous ones are kept as they are and listed in the match report
+(``pulse data matches NAME``). See :mod:`pulse.ingest.matching`.
+
+``aggregate`` combines the rows of one file that share the table's key (tickets into
+``health_signals`` per account and day, expense lines into ``spend`` per month and category):
+each listed column takes ``sum``, ``count`` (rows with a value), ``avg``, ``min`` or ``max`` of
+its values; other non-key columns take one of theirs (the least, so re-imports agree). Every row is typed and checked first,
+so a bad row is still reported at its own line.
+
 YAML booleans are only ``true``/``false``: ``yes``, ``no``, ``Y`` and ``N`` stay text, so they
 can be value-map keys.
 """
@@ -43,7 +65,7 @@ from typing import Any
 import yaml
 
 from pulse.errors import Issue, MappingError, did_you_mean, unknown
-from pulse.tables import Table
+from pulse.tables import ColumnType, Table
 
 PRESETS_DIR = Path(__file__).resolve().parent / "mappings"
 FORMATS = ("csv", "xlsx", "parquet", "json", "jsonl")
@@ -56,11 +78,24 @@ _FILE_KEYS = (
     "date_format",
     "decimal",
     "where",
+    "match_accounts",
+    "aggregate",
     "columns",
     "tables",
 )
 _TABLE_KEYS = tuple(k for k in _FILE_KEYS if k not in ("table", "tables"))
-_RULE_KEYS = ("from", "values", "default", "value", "sql", "date_format")
+_RULE_KEYS = (
+    "from",
+    "values",
+    "default",
+    "unmapped",
+    "value",
+    "sql",
+    "date_format",
+    "start_of",
+    "end_of",
+)
+PERIODS = ("week", "month", "quarter", "year")
 
 
 @dataclass(frozen=True)
@@ -74,6 +109,8 @@ class ColumnRule:
     value: str | None = None
     sql: str | None = None
     date_format: str | None = None
+    skip_unmapped: bool = False  # ``unmapped: skip``: rows whose value the map lacks are skipped
+    period: tuple[str, str] | None = None  # ("start" | "end", week | month | quarter | year)
     line: int | None = None
 
 
@@ -91,6 +128,9 @@ class TableMapping:
     date_format: str | None = None
     decimal: str = "."
     format: str | None = None
+    match_accounts: bool = False
+    match_threshold: float | None = None
+    aggregate: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
 
     def line(self, key: str) -> int | None:
@@ -259,6 +299,10 @@ def load_mapping(spec: str | Path, table: Table) -> TableMapping:
             )
         )
 
+    match_accounts, match_threshold = _match_setting(doc, *setting("match_accounts"), issues)
+
+    aggregate = _aggregate_setting(doc, *setting("aggregate"), table, issues)
+
     columns_raw, where_cols = setting("columns")
     rules: dict[str, ColumnRule] = {}
     if columns_raw is not None:
@@ -282,8 +326,101 @@ def load_mapping(spec: str | Path, table: Table) -> TableMapping:
         date_format=options.get("date_format"),
         decimal=options.get("decimal", "."),
         format=options.get("format"),
+        match_accounts=match_accounts,
+        match_threshold=match_threshold,
+        aggregate=aggregate,
         lines=lines,
     )
+
+
+AGGREGATES = ("sum", "count", "avg", "min", "max")
+_NUMERIC = (ColumnType.INTEGER, ColumnType.NUMBER, ColumnType.MONEY)
+
+
+def _aggregate_setting(
+    doc: _Doc, value: Any, where: tuple[str, ...], table: Table, issues: list[Issue]
+) -> dict[str, str]:
+    """``aggregate``: canonical column → sum | count | avg | min | max (non-key columns)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        issues.append(
+            _issue(doc, where, "aggregate: expected a mapping of column → sum/count/avg/min/max")
+        )
+        return {}
+    out: dict[str, str] = {}
+    for column, func in value.items():
+        at = (*where, column)
+        if column not in table.column_names:
+            guess = did_you_mean(column, table.column_names)
+            hint = f". Did you mean '{guess}'?" if guess else ""
+            issues.append(
+                _issue(
+                    doc, at, f"aggregate: unknown column '{column}' of table '{table.name}'{hint}"
+                )
+            )
+            continue
+        if column in table.key:
+            issues.append(
+                _issue(
+                    doc,
+                    at,
+                    f"aggregate: '{column}' is part of the key of '{table.name}' "
+                    f"({', '.join(table.key)}): rows are combined by it, not summed",
+                )
+            )
+            continue
+        if func not in AGGREGATES:
+            issues.append(
+                _issue(
+                    doc,
+                    at,
+                    f"aggregate.{column}: expected one of {', '.join(AGGREGATES)}, got {func!r}",
+                )
+            )
+            continue
+        kind = table.column(column).type
+        if func in ("sum", "avg", "count") and kind not in _NUMERIC:
+            issues.append(
+                _issue(
+                    doc,
+                    at,
+                    f"aggregate.{column}: {func} needs a number column, '{column}' is a {kind}",
+                )
+            )
+            continue
+        out[column] = func
+    return out
+
+
+def _match_setting(
+    doc: _Doc, value: Any, where: tuple[str, ...], issues: list[Issue]
+) -> tuple[bool, float | None]:
+    """``match_accounts``: true/false, or ``{threshold: 0.9}`` (which turns matching on)."""
+    if value is None or isinstance(value, bool):
+        return bool(value), None
+    if isinstance(value, dict):
+        _check_keys(doc, value, where, ("threshold",), "key", issues)
+        threshold = value.get("threshold")
+        if threshold is None:
+            return True, None
+        number = isinstance(threshold, int | float) and not isinstance(threshold, bool)
+        if number and 0 < threshold <= 1:
+            return True, float(threshold)
+        issues.append(
+            _issue(
+                doc,
+                (*where, "threshold"),
+                f"match_accounts.threshold: expected a number between 0 and 1, got {threshold!r}",
+            )
+        )
+        return True, None
+    issues.append(
+        _issue(
+            doc, where, f"match_accounts: expected true, false or {{threshold: …}}, got {value!r}"
+        )
+    )
+    return False, None
 
 
 def _issue(doc: _Doc, path: tuple[str, ...], message: str) -> Issue:
@@ -382,6 +519,43 @@ def _rule(
     date_format = spec.get("date_format")
     if date_format is not None and not isinstance(date_format, str):
         issues.append(_issue(doc, (*where, "date_format"), f"{label}.date_format: expected text"))
+    period: tuple[str, str] | None = None
+    for edge in ("start_of", "end_of"):
+        if edge not in spec:
+            continue
+        unit = spec[edge]
+        if unit not in PERIODS:
+            issues.append(
+                _issue(
+                    doc,
+                    (*where, edge),
+                    f"{label}.{edge}: expected one of {', '.join(PERIODS)}, got {unit!r}",
+                )
+            )
+        elif table.column(target).type is not ColumnType.DATE:
+            issues.append(_issue(doc, (*where, edge), f"{label}.{edge}: needs a date column"))
+        elif period is not None:
+            issues.append(_issue(doc, where, f"{label}: expected start_of or end_of, not both"))
+        else:
+            period = (edge.removesuffix("_of"), unit)
+    unmapped = spec.get("unmapped")
+    if unmapped is not None:
+        if unmapped not in ("skip", "keep"):
+            issues.append(
+                _issue(
+                    doc,
+                    (*where, "unmapped"),
+                    f"{label}.unmapped: expected skip or keep, got {unmapped!r}",
+                )
+            )
+        elif unmapped == "skip" and (values is None or "default" in spec):
+            issues.append(
+                _issue(
+                    doc,
+                    (*where, "unmapped"),
+                    f"{label}: unmapped: skip needs a values map and no default",
+                )
+            )
     if len(issues) > before:
         return None
     return ColumnRule(
@@ -392,5 +566,7 @@ def _rule(
         value=_scalar_text(spec["value"]) if "value" in spec else None,
         sql=sql,
         date_format=date_format,
+        skip_unmapped=unmapped == "skip",
+        period=period,
         line=line,
     )

@@ -32,6 +32,7 @@ class PlannedColumn:
     label: str
     date_format: str | None = None
     position: int = 1_000_000  # the source column's position, to report issues in file order
+    period: tuple[str, str] | None = None  # mapping's start_of / end_of: ("start", "month")
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Plan:
 
     columns: list[PlannedColumn] = field(default_factory=list)
     where_sql: str | None = None
+    skips_unmapped: bool = False  # where_sql includes a column's ``unmapped: skip``
     issues: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -82,6 +84,7 @@ def make_plan(table: Table, headers: list[str], mapping: TableMapping | None, fi
     plan = Plan()
     found = _Headers(headers)
     rules = mapping.columns if mapping else {}
+    plan_filters: list[str] = []
     for column in table.columns:
         rule = rules.get(column.name)
         required = column.name in table.required
@@ -89,11 +92,13 @@ def make_plan(table: Table, headers: list[str], mapping: TableMapping | None, fi
             _plan_auto(plan, found, column, required, file)
         else:
             assert mapping is not None
-            _plan_rule(plan, found, column, rule, required, mapping, file)
+            _plan_rule(plan, found, column, rule, required, mapping, file, plan_filters)
+    filters = [f"({f})" for f in plan_filters]
     if mapping and mapping.where:
-        plan.where_sql = translate_sql(
-            mapping.where, found, mapping, mapping.line("where"), "where"
-        )
+        where = translate_sql(mapping.where, found, mapping, mapping.line("where"), "where")
+        filters.insert(0, f"({where})")
+    plan.where_sql = " AND ".join(filters) or None
+    plan.skips_unmapped = bool(plan_filters)
     plan.ignored = [h for i, h in enumerate(headers) if i not in found.used]
     return plan
 
@@ -138,15 +143,22 @@ def _plan_rule(
     required: bool,
     mapping: TableMapping,
     file: str,
+    filters: list[str],
 ) -> None:
     date_format = rule.date_format
     if rule.value is not None:
-        plan.columns.append(PlannedColumn(column, sql_str(rule.value), column.name, date_format))
+        plan.columns.append(
+            PlannedColumn(column, sql_str(rule.value), column.name, date_format, period=rule.period)
+        )
         return
     if rule.sql is not None:
         text = translate_sql(rule.sql, found, mapping, rule.line, f"columns.{column.name}.sql")
+        if rule.skip_unmapped:
+            filters.append(_mapped_only(text, rule))
         text = _value_map(text, rule)
-        plan.columns.append(PlannedColumn(column, text, column.name, date_format))
+        plan.columns.append(
+            PlannedColumn(column, text, column.name, date_format, period=rule.period)
+        )
         return
     for name in rule.sources:
         hit = found.find(name)
@@ -155,9 +167,13 @@ def _plan_rule(
             return
         if hit is not None:
             found.used.add(hit)
+            if rule.skip_unmapped:
+                filters.append(_mapped_only(source_id(hit), rule))
             text = _value_map(source_id(hit), rule)
             plan.columns.append(
-                PlannedColumn(column, text, found.headers[hit], date_format, position=hit)
+                PlannedColumn(
+                    column, text, found.headers[hit], date_format, hit, period=rule.period
+                )
             )
             return
     if required:
@@ -167,6 +183,12 @@ def _plan_rule(
     guess = found.suggest(rule.sources[0])
     note = f"mapping '{mapping.name}': {column.name} left empty, the file has no column {looked}"
     plan.warnings.append(note + (f" (did you mean '{guess}'?)" if guess else ""))
+
+
+def _mapped_only(text: str, rule: ColumnRule) -> str:
+    """A filter keeping rows whose value the rule's map lists (``unmapped: skip``)."""
+    keys = ", ".join(sql_str(k) for k in (rule.values or {}))
+    return f"lower(trim({text})) IN ({keys or 'NULL'})"
 
 
 def _value_map(text: str, rule: ColumnRule) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pulse.errors import ImportValidationError, Issue
+
+if TYPE_CHECKING:
+    from pulse.ingest.matching import MatchReport
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class ImportResult:
     import_id: int = 0
     warnings: tuple[str, ...] = ()
     ignored_columns: tuple[str, ...] = ()
+    combined: int = 0  # rows merged into others by the mapping's aggregate
+    matches: MatchReport | None = None  # account matching, when the import asked for it
 
 
 class ImportRefused(ImportValidationError):

@@ -6,6 +6,8 @@ parallel. Cheap queries then count bad rows, decide the file's day/month date or
 duplicate keys. Only when something is wrong does :meth:`Validator.issues` read the source
 again *with* line numbers and list every problem: wrong types, empty required values,
 values outside a column's allowed set, duplicate keys and an ambiguous or mixed date order.
+With a mapping's ``aggregate``, rows sharing a key are not duplicates: every row is checked
+(and reported at its own line), then :meth:`Validator.final_select` combines them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ FALLBACK = "pulse: row needs the staged path"
 def quote(name: str) -> str:
     """A double-quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def period_sql(value: str, pc: PlannedColumn) -> str:
+    """A date moved to the first or last day of its period (a mapping's start_of / end_of)."""
+    if pc.period is None:
+        return value
+    edge, unit = pc.period
+    start = f"date_trunc('{unit}', {value})"
+    if edge == "start":
+        return f"CAST({start} AS DATE)"
+    return f"CAST({start} + INTERVAL 1 {unit} - INTERVAL 1 day AS DATE)"
 
 
 @dataclass
@@ -79,8 +92,10 @@ class Validator:
         source: Source,
         style: NumberStyle,
         date_format: str | None,
+        aggregate: dict[str, str] | None = None,
     ):
         self.table = table
+        self.aggregate = dict(aggregate or {})
         self.plan = plan
         self.source = source
         self.style = style
@@ -107,7 +122,7 @@ class Validator:
         where = f" WHERE ({self.plan.where_sql})" if self.plan.where_sql else ""
         inner = f"SELECT {', '.join(line + texts) or 'NULL AS __none'} FROM {self.source.relation(with_lines)}{where}"
         typed = [f"t{i}" for i in range(len(self.cols))] + [
-            f"{typed_sql(pc.column, f't{i}', self.style, self._format(pc))} AS v{i}"
+            f"{period_sql(typed_sql(pc.column, f't{i}', self.style, self._format(pc)), pc)} AS v{i}"
             for i, pc in enumerate(self.cols)
         ]
         middle = f"SELECT {', '.join(line + typed) or 'NULL AS __none'} FROM ({inner})"
@@ -141,7 +156,7 @@ class Validator:
         """The final typed value of column ``i``, resolving pending dates once decided."""
         if i in self.pending and self.order.order:
             parsed = pending_parse_sql(self.cols[i].column, f"p{i}", self.order.order)
-            return f"COALESCE(v{i}, {parsed})"
+            return f"COALESCE(v{i}, {period_sql(parsed, self.cols[i])})"
         return f"v{i}"
 
     # -- fast pass ------------------------------------------------------------------------------
@@ -200,7 +215,7 @@ class Validator:
             checks.pending_failures = int(
                 con.execute(f"SELECT {fails} FROM {STAGE}").fetchall()[0][0]
             )
-        if checks.ok:
+        if checks.ok and not self.aggregate:
             keys = self._key_exprs()
             dup = f"SELECT count(*) FROM (SELECT {', '.join(keys)} FROM {STAGE} GROUP BY ALL HAVING count(*) > 1)"
             checks.duplicate_keys = int(con.execute(dup).fetchall()[0][0])
@@ -226,8 +241,27 @@ class Validator:
 
     def final_select(self) -> str:
         """SELECT of the stage's rows as canonical columns, ready to write."""
+        if self.aggregate:
+            return self._grouped_select()
         cols = [f"{self._final(i)} AS {quote(pc.column.name)}" for i, pc in enumerate(self.cols)]
         return f"SELECT {', '.join(cols)} FROM {STAGE}"
+
+    def _grouped_select(self) -> str:
+        """The stage's rows combined per key: the mapping's aggregates, else the least value."""
+        cols = []
+        for i, pc in enumerate(self.cols):
+            name = pc.column.name
+            value = self._final(i)
+            if name in self.table.key:
+                cols.append(f"{value} AS {quote(name)}")
+                continue
+            func = self.aggregate.get(name, "min")  # "any one value", but always the same one
+            cols.append(f"CAST({func}({value}) AS {pc.column.type.sql}) AS {quote(name)}")
+        keys = [
+            self._final(i) for i, pc in enumerate(self.cols) if pc.column.name in self.table.key
+        ]
+        group = f" GROUP BY {', '.join(keys)}" if keys else ""
+        return f"SELECT {', '.join(cols)} FROM {STAGE}{group}"
 
     # -- detailed pass --------------------------------------------------------------------------
 
@@ -273,7 +307,7 @@ class Validator:
             for line, k, kind, got in rows:
                 raw.append((int(line), int(k), self._message(self.cols[k], kind, got), []))
 
-        dup_issues, dup_total = self._duplicate_issues(con)
+        dup_issues, dup_total = ([], 0) if self.aggregate else self._duplicate_issues(con)
         raw.extend(dup_issues)
         total += dup_total
         if dup_total:

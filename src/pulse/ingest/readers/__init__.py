@@ -4,7 +4,8 @@ A :class:`Source` knows the file's original headers (position ``i`` is column ``
 gives SQL for the relation, with or without a ``__line`` column. Line numbers follow the
 file: for CSV and XLSX the header is line 1 and the first data row is line 2; for JSON lines
 it is the physical line; for a JSON array, Parquet and in-memory records it is the record's
-position (1 = first record).
+position (1 = first record). A ``.gz`` or ``.zip`` holding CSV, JSON or JSON-lines files is
+decompressed first (:mod:`pulse.ingest.readers.archive`).
 """
 
 from __future__ import annotations
@@ -61,13 +62,18 @@ class Source:
 
 def detect_kind(path: Path, forced: str | None) -> str:
     """The reader for a file: the mapping's ``format`` or the file suffix."""
+    if path.suffix.lower() in (".gz", ".zip"):
+        from pulse.ingest.readers.archive import archive_kind
+
+        return archive_kind(path, forced)
     if forced:
         return forced
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         raise ImportValidationError(
             f"{path.name}: cannot tell the file type from '{path.suffix or '(no suffix)'}'",
-            hint="use .csv, .xlsx, .parquet, .json or .jsonl, or set `format:` in a mapping",
+            hint="use .csv, .xlsx, .parquet, .json or .jsonl (or .gz / .zip of those), "
+            "or set `format:` in a mapping",
         )
     return kind
 
@@ -84,6 +90,32 @@ def open_source(
     temp_dir: Path,
 ) -> Source:
     """Open ``path`` as a :class:`Source` registered on ``con``."""
+    if path.suffix.lower() in (".gz", ".zip"):
+        from pulse.ingest.readers.archive import cleanup, extract
+
+        extracted = extract(path, kind, temp_dir)
+        try:
+            source = _open_plain(
+                con, extracted, kind, encoding, sheet, records_key, normalizer, temp_dir
+            )
+        except BaseException:
+            cleanup(extracted)
+            raise
+        source.cleanups.insert(0, lambda: cleanup(extracted))
+        return source
+    return _open_plain(con, path, kind, encoding, sheet, records_key, normalizer, temp_dir)
+
+
+def _open_plain(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    encoding: str | None,
+    sheet: str | int | None,
+    records_key: str | None,
+    normalizer: str | None,
+    temp_dir: Path,
+) -> Source:
     if kind == "csv":
         from pulse.ingest.readers.delimited import open_csv
 

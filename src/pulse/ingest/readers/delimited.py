@@ -177,7 +177,7 @@ def open_csv(
     scan = (
         f"read_csv({sql_str(str(read_path))}, auto_detect=false, header=true, skip=0, "
         f"delim={sql_str(delim)}, quote='\"', escape='\"', strict_mode=true, "
-        f"encoding={sql_str(native)}, columns={columns})"
+        f"encoding={sql_str(native)}, compression='none', columns={columns})"
     )
 
     def relation(with_lines: bool) -> str:
