@@ -38,6 +38,7 @@ from pulse.ingest.matching import (
     match_in_workspace,
     store_report,
 )
+from pulse.ingest.normalizers import normalizer_context
 from pulse.ingest.plan import Plan, make_plan
 from pulse.ingest.progress import ImportProgress
 from pulse.ingest.readers import Source, detect_kind, open_source
@@ -109,20 +110,26 @@ def import_file(
     hasher = _FileHash(path)
     hasher.start()
 
+    notes: list[str] = []
+
     def opener(con: duckdb.DuckDBPyConnection, temp_dir: Path) -> Source:
-        return open_source(
-            con,
-            path,
-            kind=kind,
-            encoding=encoding,
-            sheet=sheet,
-            records_key=resolved.records if resolved else None,
-            normalizer=resolved.normalizer if resolved else None,
-            temp_dir=temp_dir,
-        )
+        # normalizers read the workspace's own settings (e.g. its event map) and leave notes
+        with normalizer_context(ws.path) as context:
+            source = open_source(
+                con,
+                path,
+                kind=kind,
+                encoding=encoding,
+                sheet=sheet,
+                records_key=resolved.records if resolved else None,
+                normalizer=resolved.normalizer if resolved else None,
+                temp_dir=temp_dir,
+            )
+        notes.extend(context.notes)
+        return source
 
     matching = _matching(canonical, resolved, match_accounts, match_threshold)
-    return _run(
+    result = _run(
         ws,
         canonical,
         path.name,
@@ -134,6 +141,9 @@ def import_file(
         hasher.result,
         matching,
     )
+    if notes:
+        result = dataclasses.replace(result, warnings=(*result.warnings, *notes))
+    return result
 
 
 def import_records(

@@ -154,8 +154,8 @@ def test_event_map_of_the_workspace_renames_milestones(ws: Workspace) -> None:
         "email_keys: []\n",
         encoding="utf-8",
     )
-    with normalizer_context(ws.path) as context:
-        import_file(ws, "signups", SAMPLE, mapping="mixpanel_signups")
+    # no normalizer_context here: import_file sets the workspace's own, as the CLI does
+    result = import_file(ws, "signups", SAMPLE, mapping="mixpanel_signups")
     assert rows(ws, SIGNUPS) == [
         # activated is now Report Exported (line 2); pql keeps its defaults
         ("acme-001", date(2024, 1, 5), date(2024, 1, 5), date(2024, 1, 8), None, None),
@@ -163,7 +163,7 @@ def test_event_map_of_the_workspace_renames_milestones(ws: Workspace) -> None:
         # "Activated" is no milestone any more; e-mail domains are off (initech)
         ("umbrella-004", date(2024, 1, 12), None, None, None, None),
     ]
-    assert context.notes == [
+    assert list(result.warnings) == [
         f"mixpanel_signups (event map: {ws.path / 'event_map.yml'}): 16 events read; 6 events "
         "not mapped to a milestone ignored; 3 events without an account left out (no group key "
         "or company e-mail); 1 account with milestones but no sign-up event left out"
@@ -173,7 +173,7 @@ def test_event_map_of_the_workspace_renames_milestones(ws: Workspace) -> None:
 def test_bad_event_map_refuses_the_import_with_file_and_line(ws: Workspace) -> None:
     path = ws.path / "event_map.yml"
     path.write_text("events:\n  signed_up: Signed Up\n  pqls: Became PQL\n", encoding="utf-8")
-    with normalizer_context(ws.path), pytest.raises(EventMapError) as err:
+    with pytest.raises(EventMapError) as err:
         import_file(ws, "signups", SAMPLE, mapping="mixpanel_signups")
     assert err.value.message == f"event map {path} is invalid"
     assert [str(i) for i in err.value.issues] == [
@@ -264,3 +264,18 @@ def test_progress_bar_counts_a_stream_of_unknown_length() -> None:
          default_event_map(), Console(file=shown, force_terminal=True, width=80))  # fmt: skip
     assert "reading stream" in shown.getvalue()
     assert "16" in shown.getvalue()
+
+
+def test_a_bad_line_in_a_streamed_export_refuses_the_file_with_its_line(
+    ws: Workspace, write
+) -> None:  # type: ignore[no-untyped-def]
+    good = json.dumps({"event": "Signed Up", "properties": {"time": 1704448800, "company_id": "a"}})
+    path = write("export.jsonl", f"{good}\n\n{{not json\n{good}\n")
+    with pytest.raises(ImportValidationError) as err:
+        import_file(ws, "signups", path, mapping="mixpanel_signups")
+    assert err.value.message == "export.jsonl: invalid JSON lines"
+    assert [str(i) for i in err.value.issues] == [
+        "export.jsonl:3: expected a JSON object, got invalid JSON (Expecting property name "
+        "enclosed in double quotes)"
+    ]
+    assert rows(ws, "SELECT count(*) FROM signups") == [(0,)]

@@ -51,13 +51,19 @@ _CONTEXT: ContextVar[NormalizerContext | None] = ContextVar("pulse_normalizer", 
 
 @contextmanager
 def normalizer_context(workspace_dir: Path | None = None) -> Iterator[NormalizerContext]:
-    """Run normalizers inside the block for the workspace in ``workspace_dir``."""
+    """Run normalizers inside the block for the workspace in ``workspace_dir``.
+
+    Contexts nest: the notes of an inner block are also passed on to the enclosing one.
+    """
+    outer = _CONTEXT.get()
     context = NormalizerContext(workspace_dir)
     token = _CONTEXT.set(context)
     try:
         yield context
     finally:
         _CONTEXT.reset(token)
+        if outer is not None:
+            outer.notes.extend(context.notes)
 
 
 def current_context() -> NormalizerContext:

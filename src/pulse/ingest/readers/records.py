@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from pulse.errors import ImportValidationError, Issue
-from pulse.ingest.normalizers import get_normalizer
+from pulse.ingest.normalizers import get_normalizer, is_streaming
 from pulse.ingest.readers import Source
 from pulse.ingest.readers.columnar import quote_ident
 from pulse.ingest.readers.excel import cell_text
@@ -116,6 +116,31 @@ def _find_records(document: Any, key: str | None, label: str) -> Any:
     raise ImportValidationError(f"{label}: expected a JSON array or object")
 
 
+def _stream_lines(path: Path, codec: str, label: str) -> Iterator[Any]:
+    """Parse a JSON-lines file lazily, refusing it (with every bad line) at the end if any is bad."""
+    issues: list[Issue] = []
+    try:
+        with path.open(encoding=codec) as f:
+            for number, raw in enumerate(f, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    record = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    issues.append(
+                        Issue(
+                            f"expected a JSON object, got invalid JSON ({exc.msg})", label, number
+                        )
+                    )
+                    continue
+                if not issues:
+                    yield record
+    except UnicodeDecodeError as exc:
+        raise ImportValidationError(f"{label}: not valid {codec}", hint="check --encoding") from exc
+    if issues:
+        raise ImportValidationError(f"{label}: invalid JSON lines", issues)
+
+
 def open_json(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -128,6 +153,11 @@ def open_json(
     label = path.name
     codec = encoding or "utf-8-sig"
     lines: list[int] | None = None
+    if kind == "jsonl" and normalizer and is_streaming(normalizer):
+        # events are fed one line at a time: memory stays flat in the file's size
+        streamed = list(get_normalizer(normalizer)(_stream_lines(path, codec, label)))
+        headers, table = records_table(streamed, label)
+        return _register(con, kind, label, headers, table)
     try:
         text = path.read_text(encoding=codec)
     except UnicodeDecodeError as exc:
