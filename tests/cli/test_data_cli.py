@@ -146,3 +146,33 @@ def test_help(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for option in ("--mapping", "--date-format", "--replace", "--encoding", "--sheet", "--home"):
         assert option in result.stdout
+
+
+def test_event_map_show_set_reset(runner: CliRunner, tmp_path: Path, home: Path) -> None:
+    from pulse.ingest.event_map import load_event_map
+
+    shown = runner.invoke(app, ["data", "event-map", "acme"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith("# shipped defaults (no event_map.yml in the workspace)\n")
+    # what it shows is itself a valid event map a user can copy and edit
+    defaults = tmp_path / "defaults.yml"
+    defaults.write_text(shown.stdout, encoding="utf-8")
+    assert load_event_map(defaults).kind("Signed Up") == "signed_up"
+
+    bad = tmp_path / "bad.yml"
+    bad.write_text("events:\n  pqls: Became PQL\n", encoding="utf-8")
+    refused = runner.invoke(app, ["data", "event-map", "acme", "--set", str(bad)])
+    assert refused.exit_code == 1
+    assert f"{bad}:2: unknown milestone 'pqls'. Did you mean 'pql'?" in refused.stderr
+    assert not (home / "acme" / "event_map.yml").exists()
+
+    good = tmp_path / "good.yml"
+    good.write_text("events:\n  activated: Report Exported\n", encoding="utf-8")
+    done = runner.invoke(app, ["data", "event-map", "acme", "--set", str(good)])
+    assert done.exit_code == 0, done.output
+    again = runner.invoke(app, ["data", "event-map", "acme"])
+    assert again.stdout.endswith("events:\n  activated: Report Exported\n")
+
+    reset = runner.invoke(app, ["data", "event-map", "acme", "--reset"])
+    assert reset.stdout == "event map of 'acme': the shipped defaults\n"
+    assert not (home / "acme" / "event_map.yml").exists()

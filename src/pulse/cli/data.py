@@ -1,8 +1,9 @@
-"""``pulse data import|tables|log|matches``: get files into a workspace and see what is there."""
+"""``pulse data import|tables|log|matches|event-map``: get files into a workspace and see what is there."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
@@ -10,12 +11,21 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+import yaml
 from rich.console import Console
 from rich.table import Table
 
 from pulse.cli.options import Home, WorkspaceName
 from pulse.errors import PulseError
 from pulse.ingest import ImportResult, import_file
+from pulse.ingest.event_map import (
+    DEFAULT_ACCOUNT_KEYS,
+    DEFAULT_EMAIL_KEYS,
+    DEFAULT_EVENTS,
+    DEFAULT_USAGE_IGNORE,
+    EVENT_MAP_FILE,
+    load_event_map,
+)
 from pulse.ingest.matching import load_report
 from pulse.workspace.store import open_workspace
 
@@ -222,6 +232,59 @@ def matches(
         score = f"{m.score:.2f}" if m.score is not None else ""
         out.add_row(m.raw, m.account_id or "", m.method or "none", score, f"{m.rows:,}", note)
     Console(width=200).print(out)
+
+
+def _default_event_map_yaml() -> str:
+    doc = {
+        "events": {kind: list(names) for kind, names in DEFAULT_EVENTS.items()},
+        "account_keys": list(DEFAULT_ACCOUNT_KEYS),
+        "email_keys": list(DEFAULT_EMAIL_KEYS),
+        "usage": {"ignore": list(DEFAULT_USAGE_IGNORE)},
+    }
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+@app.command("event-map")
+@reported
+def event_map(
+    name: WorkspaceName,
+    set_file: Annotated[
+        Path | None,
+        typer.Option("--set", help="Check this YAML event map and make it the workspace's."),
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Go back to the shipped defaults.")
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Which product events mean sign-up, activation, PQL, paid, upgrade and first value.
+
+    Shows the workspace's event map (its own event_map.yml, else the shipped defaults, as
+    YAML you can copy and edit); --set checks a file and installs it; --reset removes it.
+    """
+    ws = open_workspace(name, home)
+    target = ws.path / EVENT_MAP_FILE
+    if set_file is not None and reset:
+        raise PulseError("--set and --reset cannot be used together")
+    if reset:
+        target.unlink(missing_ok=True)
+        typer.echo(f"event map of '{name}': the shipped defaults")
+        return
+    if set_file is not None:
+        if not set_file.is_file():
+            raise PulseError(f"{set_file}: no such file")
+        load_event_map(set_file)  # refuses a bad map with file and line, before anything changes
+        shutil.copyfile(set_file, target)
+        typer.echo(
+            f"event map of '{name}' set from {set_file}; re-import the event exports to apply it"
+        )
+        return
+    if target.is_file():
+        typer.echo(f"# {target}")
+        typer.echo(target.read_text(encoding="utf-8"), nl=False)
+    else:
+        typer.echo(f"# shipped defaults (no {EVENT_MAP_FILE} in the workspace)")
+        typer.echo(_default_event_map_yaml(), nl=False)
 
 
 def register(root: typer.Typer) -> None:
