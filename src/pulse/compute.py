@@ -3,10 +3,18 @@
 :class:`Computer` is the one entry point the CLI, the web app and the exports use. It resolves
 the profile and the workspace's overrides, says ``missing_data`` (naming what to load) instead of
 inventing a number, and attaches a status and a trend to every value.
+
+Speed: :meth:`Computer.compute_many` plans a batch of KPIs (a scorecard) together, so a SQL model
+read by several KPIs is computed once into a temporary table (``pulse.compile.sharing``), and
+every statement's rows are cached per workspace data version (:data:`RESULTS`): unchanged data is
+never recomputed in the process.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,8 +24,9 @@ from pulse.catalog.models import KPI, AsOf, Profile, Threshold
 from pulse.catalog.profiles import load_profile
 from pulse.catalog.registry import Catalog, load_catalog
 from pulse.compile.planner import Context, PeriodSpec, Planner, normalise_stage, transpile
+from pulse.compile.sharing import Materialization, ModelKey, Statement, model_key, share_models
 from pulse.engines.base import Engine
-from pulse.engines.duckdb import DuckDBEngine
+from pulse.engines.select import open_engine
 from pulse.judge import Status, Trend, judge, trend
 from pulse.periods import Period
 from pulse.tables import TABLES
@@ -28,6 +37,45 @@ def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+class ResultCache:
+    """Rows of compiled statements, keyed by the engine's data identity and the SQL (LRU)."""
+
+    def __init__(self, max_entries: int = 512):
+        self.max_entries = max_entries
+        self._rows: OrderedDict[tuple[Hashable, str], list[dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Hashable, str]) -> list[dict[str, Any]] | None:
+        """Copies of the cached rows, or None."""
+        with self._lock:
+            rows = self._rows.get(key)
+            if rows is None:
+                return None
+            self._rows.move_to_end(key)
+            return [dict(r) for r in rows]
+
+    def put(self, key: tuple[Hashable, str], rows: list[dict[str, Any]]) -> None:
+        """Remember ``rows`` (copied) under ``key``."""
+        with self._lock:
+            self._rows[key] = [dict(r) for r in rows]
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.max_entries:
+                self._rows.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (benchmarks time cold runs with it)."""
+        with self._lock:
+            self._rows.clear()
+            _STATS.clear()
+
+
+# Every Computer of the process shares this cache. The key holds the workspace database's
+# identity and data version (bumped by every import), so changed data is never served stale.
+RESULTS = ResultCache()
+# Row and non-null counts per table and column (what ``missing`` reads), per data identity.
+_STATS: dict[Hashable, dict[str, dict[str, int]]] = {}
 
 
 @dataclass
@@ -89,14 +137,18 @@ class Computer:
         profile: Profile | None = None,
         engine: Engine | None = None,
         today: date | None = None,
+        engine_name: str | None = None,
+        spark_master: str | None = None,
     ):
         self.workspace = workspace
         self.catalog = catalog or load_catalog()
         self.profile = profile or load_profile(workspace.settings.profile)
-        self.engine: Engine = engine or DuckDBEngine(workspace.db_path)
+        # --engine, else the workspace's engine setting (DuckDB by default)
+        self.engine: Engine = engine or open_engine(workspace, engine_name, spark_master)
         self.today = today or date.today()
         self.planner = Planner(self.catalog)
         self._stats: dict[str, dict[str, int]] | None = None
+        self._materialized: set[ModelKey] = set()
 
     def close(self) -> None:
         """Release the engine."""
@@ -146,6 +198,9 @@ class Computer:
         The DuckDB file is the source of truth for every engine (Spark reads an export of it), so
         this never costs a distributed query.
         """
+        data_key = self._cache_key()
+        if self._stats is None and data_key is not None:
+            self._stats = _STATS.get(data_key)
         if self._stats is None:
             needed: dict[str, set[str]] = {}
             for kpi in self.catalog.kpis.values():
@@ -162,6 +217,10 @@ class Computer:
                         **{c: int(v) for c, v in zip(ordered, values[1:], strict=True)},
                     }
             self._stats = stats
+            if data_key is not None:
+                if len(_STATS) >= 256:
+                    _STATS.clear()
+                _STATS[data_key] = stats
         return self._stats
 
     def missing(self, kpi_id: str) -> str | None:
@@ -214,10 +273,64 @@ class Computer:
         self, kpi_id: str, periods: list[Period], dims: list[str], as_of: date | None = None
     ) -> list[dict[str, Any]]:
         """Raw result rows (period_key, dims, value, numerator, denominator, c_*)."""
-        sql = self.sql(kpi_id, periods, dims, as_of, dialect=self.engine.dialect)
-        return [
+        return self.rows_many([(kpi_id, periods, dims, as_of)])[0]
+
+    def _cache_key(self) -> Hashable | None:
+        key: Hashable | None = getattr(self.engine, "cache_key", None)
+        return key
+
+    def _sharing(self) -> bool:
+        """Whether shared models go to temporary tables: only where the data cannot change."""
+        return hasattr(self.engine, "materialize") and self._cache_key() is not None
+
+    def rows_many(
+        self, requests: list[tuple[str, list[Period], list[str], date | None]]
+    ) -> list[list[dict[str, Any]]]:
+        """:meth:`rows` for several KPIs at once, each shared model computed once."""
+        ctx = self.context()
+        statements = []
+        for kpi_id, periods, dims, as_of in requests:
+            kpi = self.catalog.get(kpi_id)
+            self.planner.check_dimensions(kpi, dims)
+            anchor = periods[-1] if periods else None
+            specs = tuple(
+                PeriodSpec(p.label, p.start, p.end, self.as_of(kpi, p, anchor, as_of))
+                for p in periods
+            )
+            statements.append(Statement(kpi_id, specs))
+        if self._sharing():
+            mappings = share_models(self.planner, statements, ctx, keep=self._materialized)
+        else:
+            mappings = [{} for _ in statements]
+        out = []
+        for (kpi_id, _, dims, _), st, mapping in zip(requests, statements, mappings, strict=True):
+            planner = self.planner.with_materialized({m: t.table for m, t in mapping.items()})
+            sql = planner.plan(kpi_id, list(st.periods), dims, ctx)
+            if self.engine.dialect != "duckdb":
+                sql = transpile(sql, self.engine.dialect)
+            out.append(self._run(sql, st, mapping))
+        return out
+
+    def _run(
+        self, sql: str, statement: Statement, mapping: dict[str, Materialization]
+    ) -> list[dict[str, Any]]:
+        """Rows of ``sql``: from the cache, else computed (shared models first) and cached."""
+        data_key = self._cache_key()
+        if data_key is not None:
+            cached = RESULTS.get((data_key, sql))
+            if cached is not None:
+                return cached
+        materialize = getattr(self.engine, "materialize", None)
+        for name, table in mapping.items():
+            assert materialize is not None
+            materialize(table.table, table.sql)
+            self._materialized.add(model_key(self.catalog, name, statement.periods))
+        rows = [
             {k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()
         ]
+        if data_key is not None:
+            RESULTS.put((data_key, sql), rows)
+        return rows
 
     def detail(
         self, kpi_id: str, period: Period, as_of: date | None = None
@@ -246,38 +359,74 @@ class Computer:
 
         Returns one result per period (oldest first) and segment.
         """
-        kpi = self.catalog.get(kpi_id)
+        return self.compute_many([kpi_id], period, by, as_of, history)[kpi_id]
+
+    def compute_many(
+        self,
+        kpi_ids: list[str],
+        period: Period,
+        by: list[str] | None = None,
+        as_of: date | None = None,
+        history: int = 1,
+    ) -> dict[str, list[KPIResult]]:
+        """:meth:`compute` for several KPIs, planned together so shared models run once."""
         dims = list(by or [])
-        self.planner.check_dimensions(kpi, dims)
+        for kpi_id in kpi_ids:
+            self.planner.check_dimensions(self.catalog.get(kpi_id), dims)
         periods = period.series(history + 1)
-        missing = self.missing(kpi_id)
+        out: dict[str, list[KPIResult]] = {}
+        todo: list[str] = []
+        for kpi_id in kpi_ids:
+            missing = self.missing(kpi_id)
+            if missing:
+                out[kpi_id] = self._missing_results(kpi_id, periods, period, as_of, missing)
+            elif kpi_id not in todo:
+                todo.append(kpi_id)
+        all_rows = self.rows_many([(k, periods, dims, as_of) for k in todo])
+        for kpi_id, rows in zip(todo, all_rows, strict=True):
+            out[kpi_id] = self._results(kpi_id, periods, period, dims, as_of, rows)
+        return {k: out[k] for k in kpi_ids}
+
+    def _missing_results(
+        self, kpi_id: str, periods: list[Period], period: Period, as_of: date | None, missing: str
+    ) -> list[KPIResult]:
+        kpi = self.catalog.get(kpi_id)
+        threshold = self.threshold(kpi_id)
+        return [
+            KPIResult(
+                kpi,
+                p,
+                self.as_of(kpi, p, period, as_of),
+                {},
+                None,
+                Status.MISSING_DATA,
+                threshold,
+                trend(None, None, kpi.direction),
+                {},
+                missing,
+            )
+            for p in periods[1:]
+        ]
+
+    def _results(
+        self,
+        kpi_id: str,
+        periods: list[Period],
+        period: Period,
+        dims: list[str],
+        as_of: date | None,
+        rows: list[dict[str, Any]],
+    ) -> list[KPIResult]:
+        kpi = self.catalog.get(kpi_id)
         threshold = self.threshold(kpi_id)
         results: list[KPIResult] = []
-        if missing:
-            for p in periods[1:]:
-                results.append(
-                    KPIResult(
-                        kpi,
-                        p,
-                        self.as_of(kpi, p, period, as_of),
-                        {},
-                        None,
-                        Status.MISSING_DATA,
-                        threshold,
-                        trend(None, None, kpi.direction),
-                        {},
-                        missing,
-                    )
-                )
-            return results
-        rows = self.rows(kpi_id, periods, dims, as_of)
         by_key: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-        segments: list[tuple[Any, ...]] = []
+        seen: dict[tuple[Any, ...], None] = {}  # segments in first-seen order
         for row in rows:
             seg = tuple(row[d] for d in dims)
             by_key[(row["period_key"], seg)] = row
-            if seg not in segments:
-                segments.append(seg)
+            seen[seg] = None
+        segments = list(seen)
         if not dims:
             segments = [()]
         for index, p in enumerate(periods[1:], start=1):

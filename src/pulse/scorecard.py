@@ -65,9 +65,11 @@ def build_scorecard(
     profile = computer.profile
     ids = kpi_ids or profile.kpis
     sections: dict[Category, list[ScorecardLine]] = {c: [] for c in Category}
+    # One batch: every model the KPIs share is computed once (see Computer.compute_many).
+    computed = computer.compute_many(list(ids), period, None, as_of, history=history)
     for kpi_id in ids:
         kpi = computer.catalog.get(kpi_id)
-        results = computer.compute(kpi_id, period, None, as_of, history=history)
+        results = computed[kpi_id]
         current = [r for r in results if r.period == period]
         if not current:
             continue

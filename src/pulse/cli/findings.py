@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pulse.cli.engine_options import EngineOpt, SparkMasterOpt, make_computer
 from pulse.cli.options import Home, WorkspaceName
-from pulse.compute import Computer
 from pulse.errors import PulseError
 from pulse.findings import evaluate
 from pulse.periods import parse_date, parse_period
@@ -27,6 +27,8 @@ def findings(
         str | None, typer.Option("--as-of", help="Evaluate as the data stood on this date.")
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Evaluate the diagnostic rules (coverage < 3×, win rate < 20%, …) with evidence and actions."""
@@ -35,7 +37,7 @@ def findings(
     ws = open_workspace(name, home)
     as_of_date = parse_date(as_of, "as-of date") if as_of else None
     p = parse_period(period, as_of_date, ws.settings.fiscal_year_start_month)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         found = evaluate(computer, p, as_of_date)
     finally:

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from pulse.cli.engine_options import EngineOpt, SparkMasterOpt, make_computer
 from pulse.cli.options import Home, WorkspaceName
 from pulse.cli.pipeline import quarter_of
-from pulse.compute import Computer
 from pulse.errors import PulseError
 from pulse.format import format_value
 from pulse.periods import Period, parse_date, parse_period
@@ -82,6 +82,8 @@ def show(
     seed: SeedOpt = 0,
     prior_strength: PriorOpt = 20.0,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Forecast a period's bookings: stage-weighted, calibrated and P10/P50/P90."""
@@ -92,7 +94,7 @@ def show(
         raise PulseError(f"--simulations must be at least 1, got {simulations}")
     ws = open_workspace(name, home)
     day = parse_date(as_of, "as-of date") if as_of else None
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         p = _period(ws, period, day or computer.today)
         result = forecast_period(
@@ -152,6 +154,8 @@ def snapshot(
         bool, typer.Option("--scopes/--company-only", help="Also store each team and rep.")
     ] = True,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Store the forecast's P50 in the workspace's forecasts table (category pulse_p50)."""
@@ -161,7 +165,7 @@ def snapshot(
     _check_format(format, ("table", "json"))
     ws = open_workspace(name, home)
     day = parse_date(as_of, "as-of date") if as_of else None
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         p = _period(ws, period, day or computer.today)
         result = forecast_period(
@@ -211,6 +215,8 @@ def accuracy(
         str | None, typer.Option("--as-of", help="End of a rolling window (default: today).")
     ] = None,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Forecast accuracy, WAPE and bias on locked snapshots, by company, team or rep."""
@@ -219,7 +225,7 @@ def accuracy(
     _check_format(format, ("table", "json"))
     ws = open_workspace(name, home)
     day = parse_date(as_of, "as-of date") if as_of else None
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         w = _window(window, day or computer.today, ws.settings.fiscal_year_start_month)
         report = accuracy_report(computer, w, scope, lock_days)

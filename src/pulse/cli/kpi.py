@@ -16,9 +16,11 @@ from rich.table import Table
 from pulse.catalog.models import Category, DerivedFormula, RatioFormula, SimpleFormula
 from pulse.catalog.profiles import load_profile
 from pulse.catalog.registry import load_catalog
+from pulse.cli.engine_options import EngineOpt, SparkMasterOpt, make_computer
 from pulse.cli.options import Home, WorkspaceName
 from pulse.compile.planner import DIALECTS, Context, PeriodSpec, Planner, transpile
-from pulse.compute import Computer, KPIResult
+from pulse.compute import KPIResult
+from pulse.engines.select import check_engine
 from pulse.errors import PulseError
 from pulse.format import format_value
 from pulse.periods import parse_date, parse_period
@@ -111,9 +113,15 @@ def show(
         str, typer.Option(help=f"SQL dialect for --explain: {', '.join(DIALECTS)}.")
     ] = "duckdb",
     format: FormatOpt = "table",
+    engine: Annotated[
+        str | None,
+        typer.Option("--engine", help="Show the SQL this engine runs (same as --dialect)."),
+    ] = None,
 ) -> None:
     """Show a KPI's definition, formula and (with --explain) its compiled SQL."""
     _check_format(format, ("table", "json"))
+    if engine is not None:
+        dialect = check_engine(engine)
     catalog = load_catalog()
     kpi = catalog.get(kpi_id)
     if format == "json":
@@ -201,6 +209,8 @@ def compute(
     explain: Annotated[
         bool, typer.Option("--explain", help="Print the compiled SQL instead.")
     ] = False,
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Compute KPIs for a workspace, a period and optional segments."""
@@ -208,7 +218,7 @@ def compute(
     ws = open_workspace(name, home)
     as_of_date = parse_date(as_of, "as-of date") if as_of else None
     p = parse_period(period, as_of_date, ws.settings.fiscal_year_start_month)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         if explain:
             for kpi_id in kpi_ids:
@@ -260,6 +270,8 @@ def explain(
         str | None, typer.Option("--as-of", help="As-of date for the later period.")
     ] = None,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Why did a KPI move? Split its change between two periods into parts that add up."""
@@ -271,7 +283,7 @@ def explain(
     as_of_date = parse_date(as_of, "as-of date") if as_of else None
     after = parse_period(to, as_of_date, fiscal)
     before = parse_period(from_, as_of_date, fiscal)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         result = Explainer(computer).explain(kpi_id, before, after, list(by or []), as_of_date)
     finally:

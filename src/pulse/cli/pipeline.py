@@ -13,8 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pulse.cli.engine_options import EngineOpt, SparkMasterOpt, make_computer
 from pulse.cli.options import Home, WorkspaceName
-from pulse.compute import Computer
 from pulse.errors import PulseError
 from pulse.format import format_value
 from pulse.periods import Period, parse_date, parse_period
@@ -119,6 +119,8 @@ def changes(
         bool, typer.Option("--detail", help="List the opportunities behind each line.")
     ] = False,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """What changed in the pipeline due in a period between two dates (opening + lines = closing)."""
@@ -127,7 +129,7 @@ def changes(
     d1, d2 = parse_date(from_, "--from date"), parse_date(to, "--to date")
     fiscal = ws.settings.fiscal_year_start_month
     p = parse_period(period, d1, fiscal) if period else quarter_of(d1, fiscal)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         report = pipeline_changes(computer, p, d1, d2, by=by, weighted=weighted)
         rows = changes_detail(computer, p, d1, d2, by=by, weighted=weighted) if detail else []
@@ -221,6 +223,8 @@ def as_of(
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the open opportunities.")] = False,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """The open pipeline as it stood on a date (stage history when present)."""
@@ -229,7 +233,7 @@ def as_of(
     day = parse_date(on, "--date")
     fiscal = ws.settings.fiscal_year_start_month
     p = parse_period(period, day, fiscal) if period else quarter_of(day, fiscal)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         result = pipeline_as_of(computer, day, p, with_rows=list_)
     finally:

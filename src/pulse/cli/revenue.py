@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pulse.cli.engine_options import EngineOpt, SparkMasterOpt, make_computer
 from pulse.cli.options import Home, WorkspaceName
 from pulse.compute import Computer
 from pulse.errors import PulseError
@@ -55,9 +56,11 @@ def _money(value: Decimal) -> str:
 
 
 @contextmanager
-def _computer(name: str, home: Path | None) -> Iterator[Computer]:
+def _computer(
+    name: str, home: Path | None, engine: str | None, spark_master: str | None
+) -> Iterator[Computer]:
     ws = open_workspace(name, home)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         yield computer
     finally:
@@ -125,12 +128,14 @@ def bridge(
     ] = False,
     as_of: AsOfOpt = None,
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Start + new + expansion + reactivation − contraction − churn + fx = end, exact to the cent."""
     _check(format, FORMATS, "format")
     _check(unit, UNITS, "unit")
-    with _computer(name, home) as computer:
+    with _computer(name, home, engine, spark_master) as computer:
         as_of_date = parse_date(as_of, "as-of date") if as_of else None
         p = parse_period(period, as_of_date, computer.workspace.settings.fiscal_year_start_month)
         result = compute_bridge(computer, p, stream, unit, as_of_date)
@@ -184,12 +189,14 @@ def movements(
     stream: StreamOpt = None,
     unit: UnitOpt = "arr",
     format: FormatOpt = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Each customer's movement at every month end in the period (new, expansion, churn …)."""
     _check(format, FORMATS, "format")
     _check(unit, UNITS, "unit")
-    with _computer(name, home) as computer:
+    with _computer(name, home, engine, spark_master) as computer:
         p = parse_period(period, None, computer.workspace.settings.fiscal_year_start_month)
         rows = list_movements(computer, p, customer, stream, unit)
     if format == "json":
@@ -219,11 +226,13 @@ def movements(
 def findings(
     name: WorkspaceName,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Contradictions in the subscriptions and what each does to recurring revenue."""
     _check(format, ("table", "json"), "format")
-    with _computer(name, home) as computer:
+    with _computer(name, home, engine, spark_master) as computer:
         found = subscription_findings(computer)
     if format == "json":
         typer.echo(json.dumps([f.to_json() for f in found], indent=2))

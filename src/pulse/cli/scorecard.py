@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pulse.cli.engine_options import EngineOpt, SparkMasterOpt, make_computer
 from pulse.cli.options import Home, WorkspaceName
-from pulse.compute import Computer
 from pulse.errors import PulseError
 from pulse.format import format_value
 from pulse.periods import parse_date, parse_period
@@ -56,6 +56,8 @@ def scorecard(
         str | None, typer.Option("--as-of", help="Compute as the data stood on this date.")
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    engine: EngineOpt = None,
+    spark_master: SparkMasterOpt = None,
     home: Home = None,
 ) -> None:
     """Show the scorecard: the profile's core and supporting KPIs with status and trend."""
@@ -64,7 +66,7 @@ def scorecard(
     ws = open_workspace(name, home)
     as_of_date = parse_date(as_of, "as-of date") if as_of else None
     p = parse_period(period, as_of_date, ws.settings.fiscal_year_start_month)
-    computer = Computer(ws)
+    computer = make_computer(ws, engine, spark_master)
     try:
         card = build_scorecard(computer, p, as_of_date, history=1)
     finally:

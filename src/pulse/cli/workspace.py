@@ -32,11 +32,16 @@ def create(
     engagement_start: Annotated[
         str | None, typer.Option(help="Date the fractional CRO engagement started (YYYY-MM-DD).")
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Engine KPIs compute on: duckdb or spark.")
+    ] = "duckdb",
     home: Home = None,
 ) -> None:
     """Create a workspace for one client company."""
     start = date.fromisoformat(engagement_start) if engagement_start else None
-    ws = create_workspace(name, profile, home, currency, fiscal_year_start_month, start)
+    ws = create_workspace(
+        name, profile, home, currency, fiscal_year_start_month, start, engine=engine
+    )
     typer.echo(f"created workspace '{ws.name}' ({ws.settings.profile}) at {ws.path}")
 
 

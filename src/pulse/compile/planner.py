@@ -15,7 +15,7 @@ guard added here so authors never write it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -115,8 +115,14 @@ def _guard_divisions(sql: str) -> str:
 class Planner:
     """Builds the CTEs and the final SELECT for KPIs of one catalog."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, materialized: Mapping[str, str] | None = None):
         self.catalog = catalog
+        # model name → the table holding its rows for the periods being planned (see sharing.py)
+        self.materialized: Mapping[str, str] = materialized or {}
+
+    def with_materialized(self, materialized: Mapping[str, str]) -> Planner:
+        """A planner on the same catalog that reads these models from their tables."""
+        return Planner(self.catalog, materialized)
 
     def check_dimensions(self, kpi: KPI, dims: list[str]) -> None:
         """Raise when the KPI cannot be split by one of ``dims``."""
@@ -134,10 +140,25 @@ class Planner:
             return self._select_refs(kpi, dims, ctes)
         return self._select_model(kpi, dims, ctes)
 
+    def add_model(self, name: str, ctes: dict[str, str]) -> None:
+        """Add model ``name`` and the models it reads to ``ctes``, dependencies first.
+
+        A model in :attr:`materialized` (computed earlier into a table) is read from that table,
+        and the models only it reads are left out.
+        """
+        if name in ctes:
+            return
+        table = self.materialized.get(name)
+        if table is not None:
+            ctes[name] = f"SELECT * FROM {table}"
+            return
+        for dep in self.catalog.model(name).models:
+            self.add_model(dep, ctes)
+        ctes[name] = self.catalog.model(name).sql
+
     def _select_model(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
         assert kpi.model is not None
-        for name in self.catalog.model_chain(kpi.model):
-            ctes.setdefault(name, self.catalog.model(name).sql)
+        self.add_model(kpi.model, ctes)
         model = self.catalog.model(kpi.model)
         f = kpi.formula
         cols = ["p.period_key AS period_key", *(f"m.{d} AS {d}" for d in dims)]
@@ -227,8 +248,7 @@ class Planner:
         if kpi.detail is None:
             raise UnknownNameError(f"KPI '{kpi_id}' has no detail listing")
         ctes: dict[str, str] = dict(context_ctes(periods, ctx))
-        for name in self.catalog.model_chain(kpi.detail):
-            ctes.setdefault(name, self.catalog.model(name).sql)
+        self.add_model(kpi.detail, ctes)
         model = self.catalog.model(kpi.detail)
         if model.uses_periods:
             body = f"SELECT m.* FROM periods AS p JOIN {model.name} AS m ON m.period_key = p.period_key"
@@ -240,6 +260,15 @@ class Planner:
             )
         with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS detail"
+
+    def plan_model(self, name: str, periods: list[PeriodSpec] | None, ctx: Context) -> str:
+        """DuckDB SQL of one model's rows (``periods`` only for a model that reads them)."""
+        ctes: dict[str, str] = dict(context_ctes(periods or [], ctx))
+        if periods is None:
+            del ctes["periods"]
+        self.add_model(name, ctes)
+        with_sql = ",\n".join(f"{n} AS ({sql})" for n, sql in ctes.items())
+        return f"WITH {with_sql}\nSELECT * FROM {name}"
 
 
 def transpile(sql: str, dialect: str, pretty: bool = False) -> str:

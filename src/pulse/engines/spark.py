@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,14 @@ class SparkEngine:
     name = "spark"
     dialect = "spark"
 
-    def __init__(self, parquet_dir: Path, master: str = "local[*]"):
+    def __init__(
+        self, parquet_dir: Path, master: str = "local[*]", cache_key: Hashable | None = None
+    ):
         self.session = get_session(master)
         self.parquet_dir = parquet_dir
+        self.master = master
+        # The export's identity (results computed from it may be cached), None when unknown.
+        self.cache_key = cache_key
         for name in TABLES:
             if not (parquet_dir / f"{name}.parquet").exists():
                 raise EngineError(f"no Parquet file for table '{name}' in {parquet_dir}")
@@ -121,8 +127,11 @@ class SparkEngine:
         """Export the workspace (once per data version) and register its tables."""
         version = workspace.data_version()
         target = Path(workspace.path) / "parquet" / f"v{version}"
-        export_parquet(Path(workspace.db_path), target)
-        return cls(target, master)
+        db_path = Path(workspace.db_path)
+        export_parquet(db_path, target)
+        stat = db_path.stat()
+        key = ("spark", str(target.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        return cls(target, master, key)
 
     def execute(self, sql: str) -> pa.Table:
         """Run Spark SQL and return an Arrow table."""

@@ -150,9 +150,13 @@ def create_workspace(
     fiscal_year_start_month: int = 1,
     engagement_start: date | None = None,
     exist_ok: bool = False,
+    engine: str = "duckdb",
 ) -> Workspace:
     """Create a workspace folder with its settings and an empty database."""
     _check_name(name)
+    from pulse.engines.select import check_engine  # the engine setting must name a known engine
+
+    check_engine(engine)
     from pulse.catalog.profiles import load_profile  # a workspace pins a valid profile
 
     load_profile(profile)
@@ -171,6 +175,7 @@ def create_workspace(
         currency=currency,
         fiscal_year_start_month=fiscal_year_start_month,
         engagement_start=engagement_start,
+        engine=engine,
     )
     ws = Workspace(path, settings)
     with ws.connection() as con:

@@ -70,6 +70,182 @@ WITH periods AS (
   GROUP BY
     p.period_key,
     k.name_key
+), dq_name_key_signatures AS (
+  SELECT
+    name_key,
+    LEFT(name_key, 3) AS prefix,
+    REGEXP_REPLACE(name_key, '[^0-9]', '', 'g') AS digits,
+    LENGTH(name_key) AS key_length,
+    (
+      CASE WHEN STRPOS(name_key, 'a') > 0 THEN 1 ELSE 0 END + CASE WHEN STRPOS(name_key, 'b') > 0 THEN 2 ELSE 0 END + CASE WHEN STRPOS(name_key, 'c') > 0 THEN 4 ELSE 0 END + CASE WHEN STRPOS(name_key, 'd') > 0 THEN 8 ELSE 0 END + CASE WHEN STRPOS(name_key, 'e') > 0 THEN 16 ELSE 0 END + CASE WHEN STRPOS(name_key, 'f') > 0 THEN 32 ELSE 0 END + CASE WHEN STRPOS(name_key, 'g') > 0 THEN 64 ELSE 0 END + CASE WHEN STRPOS(name_key, 'h') > 0 THEN 128 ELSE 0 END + CASE WHEN STRPOS(name_key, 'i') > 0 THEN 256 ELSE 0 END + CASE WHEN STRPOS(name_key, 'j') > 0 THEN 512 ELSE 0 END + CASE WHEN STRPOS(name_key, 'k') > 0 THEN 1024 ELSE 0 END + CASE WHEN STRPOS(name_key, 'l') > 0 THEN 2048 ELSE 0 END + CASE WHEN STRPOS(name_key, 'm') > 0 THEN 4096 ELSE 0 END + CASE WHEN STRPOS(name_key, 'n') > 0 THEN 8192 ELSE 0 END + CASE WHEN STRPOS(name_key, 'o') > 0 THEN 16384 ELSE 0 END + CASE WHEN STRPOS(name_key, 'p') > 0 THEN 32768 ELSE 0 END + CASE WHEN STRPOS(name_key, 'q') > 0 THEN 65536 ELSE 0 END + CASE WHEN STRPOS(name_key, 'r') > 0 THEN 131072 ELSE 0 END + CASE WHEN STRPOS(name_key, 's') > 0 THEN 262144 ELSE 0 END + CASE WHEN STRPOS(name_key, 't') > 0 THEN 524288 ELSE 0 END + CASE WHEN STRPOS(name_key, 'u') > 0 THEN 1048576 ELSE 0 END + CASE WHEN STRPOS(name_key, 'v') > 0 THEN 2097152 ELSE 0 END + CASE WHEN STRPOS(name_key, 'w') > 0 THEN 4194304 ELSE 0 END + CASE WHEN STRPOS(name_key, 'x') > 0 THEN 8388608 ELSE 0 END + CASE WHEN STRPOS(name_key, 'y') > 0 THEN 16777216 ELSE 0 END + CASE WHEN STRPOS(name_key, 'z') > 0 THEN 33554432 ELSE 0 END + CASE WHEN STRPOS(name_key, ' ') > 0 THEN 67108864 ELSE 0 END
+    ) AS letters_once,
+    (
+      CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'a') + 1), 'a') > 0
+        AND STRPOS(name_key, 'a') > 0
+        THEN 1
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'b') + 1), 'b') > 0
+        AND STRPOS(name_key, 'b') > 0
+        THEN 2
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'c') + 1), 'c') > 0
+        AND STRPOS(name_key, 'c') > 0
+        THEN 4
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'd') + 1), 'd') > 0
+        AND STRPOS(name_key, 'd') > 0
+        THEN 8
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'e') + 1), 'e') > 0
+        AND STRPOS(name_key, 'e') > 0
+        THEN 16
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'f') + 1), 'f') > 0
+        AND STRPOS(name_key, 'f') > 0
+        THEN 32
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'g') + 1), 'g') > 0
+        AND STRPOS(name_key, 'g') > 0
+        THEN 64
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'h') + 1), 'h') > 0
+        AND STRPOS(name_key, 'h') > 0
+        THEN 128
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'i') + 1), 'i') > 0
+        AND STRPOS(name_key, 'i') > 0
+        THEN 256
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'j') + 1), 'j') > 0
+        AND STRPOS(name_key, 'j') > 0
+        THEN 512
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'k') + 1), 'k') > 0
+        AND STRPOS(name_key, 'k') > 0
+        THEN 1024
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'l') + 1), 'l') > 0
+        AND STRPOS(name_key, 'l') > 0
+        THEN 2048
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'm') + 1), 'm') > 0
+        AND STRPOS(name_key, 'm') > 0
+        THEN 4096
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'n') + 1), 'n') > 0
+        AND STRPOS(name_key, 'n') > 0
+        THEN 8192
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'o') + 1), 'o') > 0
+        AND STRPOS(name_key, 'o') > 0
+        THEN 16384
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'p') + 1), 'p') > 0
+        AND STRPOS(name_key, 'p') > 0
+        THEN 32768
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'q') + 1), 'q') > 0
+        AND STRPOS(name_key, 'q') > 0
+        THEN 65536
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'r') + 1), 'r') > 0
+        AND STRPOS(name_key, 'r') > 0
+        THEN 131072
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 's') + 1), 's') > 0
+        AND STRPOS(name_key, 's') > 0
+        THEN 262144
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 't') + 1), 't') > 0
+        AND STRPOS(name_key, 't') > 0
+        THEN 524288
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'u') + 1), 'u') > 0
+        AND STRPOS(name_key, 'u') > 0
+        THEN 1048576
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'v') + 1), 'v') > 0
+        AND STRPOS(name_key, 'v') > 0
+        THEN 2097152
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'w') + 1), 'w') > 0
+        AND STRPOS(name_key, 'w') > 0
+        THEN 4194304
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'x') + 1), 'x') > 0
+        AND STRPOS(name_key, 'x') > 0
+        THEN 8388608
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'y') + 1), 'y') > 0
+        AND STRPOS(name_key, 'y') > 0
+        THEN 16777216
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'z') + 1), 'z') > 0
+        AND STRPOS(name_key, 'z') > 0
+        THEN 33554432
+        ELSE 0
+      END + CASE
+        WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, ' ') + 1), ' ') > 0
+        AND STRPOS(name_key, ' ') > 0
+        THEN 67108864
+        ELSE 0
+      END
+    ) AS letters_twice
+  FROM (
+    SELECT DISTINCT
+      name_key
+    FROM account_name_keys
+  ) AS k
+  WHERE
+    LENGTH(name_key) >= 8
+), dq_similar_keys AS (
+  SELECT
+    key_a,
+    key_b
+  FROM (
+    SELECT
+      a.name_key AS key_a,
+      b.name_key AS key_b,
+      MIN(LEVENSHTEIN(SUBSTRING(a.name_key, 4), SUBSTRING(b.name_key, 4))) AS edits
+    FROM dq_name_key_signatures AS a
+    JOIN dq_name_key_signatures AS b
+      ON a.prefix = b.prefix
+      AND a.digits = b.digits
+      AND a.name_key < b.name_key
+      AND ABS(a.key_length - b.key_length) <= 2
+      AND BIT_COUNT(a.letters_once | b.letters_once) - BIT_COUNT(a.letters_once & b.letters_once) + BIT_COUNT(a.letters_twice | b.letters_twice) - BIT_COUNT(a.letters_twice & b.letters_twice) <= 4
+    GROUP BY
+      a.name_key,
+      b.name_key
+  ) AS pairs
+  WHERE
+    edits <= 2
 ), dq_key_matches AS (
   SELECT DISTINCT
     k.name_key,
@@ -77,24 +253,14 @@ WITH periods AS (
   FROM account_name_keys AS k
   UNION ALL
   SELECT
-    a.name_key,
-    b.name_key AS match_key
-  FROM (
-    SELECT DISTINCT
-      name_key
-    FROM account_name_keys
-  ) AS a
-  JOIN (
-    SELECT DISTINCT
-      name_key
-    FROM account_name_keys
-  ) AS b
-    ON LEFT(a.name_key, 3) = LEFT(b.name_key, 3)
-    AND REGEXP_REPLACE(a.name_key, '[^0-9]', '', 'g') = REGEXP_REPLACE(b.name_key, '[^0-9]', '', 'g')
-    AND a.name_key <> b.name_key
-    AND ABS(LENGTH(a.name_key) - LENGTH(b.name_key)) <= 2
-    AND LEAST(LENGTH(a.name_key), LENGTH(b.name_key)) >= 8
-    AND LEVENSHTEIN(a.name_key, b.name_key) <= 2
+    s.key_a AS name_key,
+    s.key_b AS match_key
+  FROM dq_similar_keys AS s
+  UNION ALL
+  SELECT
+    s.key_b AS name_key,
+    s.key_a AS match_key
+  FROM dq_similar_keys AS s
 ), dq_duplicate_accounts AS (
   SELECT
     p.period_key,

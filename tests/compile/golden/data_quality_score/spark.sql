@@ -69,6 +69,182 @@ WITH periods AS (
   GROUP BY
     p.period_key,
     k.name_key
+), dq_name_key_signatures AS (
+  SELECT
+    name_key,
+    LEFT(name_key, 3) AS prefix,
+    REGEXP_REPLACE(name_key, '[^0-9]', '') AS digits,
+    LENGTH(name_key) AS key_length,
+    (
+      CASE WHEN LOCATE('a', name_key) > 0 THEN 1 ELSE 0 END + CASE WHEN LOCATE('b', name_key) > 0 THEN 2 ELSE 0 END + CASE WHEN LOCATE('c', name_key) > 0 THEN 4 ELSE 0 END + CASE WHEN LOCATE('d', name_key) > 0 THEN 8 ELSE 0 END + CASE WHEN LOCATE('e', name_key) > 0 THEN 16 ELSE 0 END + CASE WHEN LOCATE('f', name_key) > 0 THEN 32 ELSE 0 END + CASE WHEN LOCATE('g', name_key) > 0 THEN 64 ELSE 0 END + CASE WHEN LOCATE('h', name_key) > 0 THEN 128 ELSE 0 END + CASE WHEN LOCATE('i', name_key) > 0 THEN 256 ELSE 0 END + CASE WHEN LOCATE('j', name_key) > 0 THEN 512 ELSE 0 END + CASE WHEN LOCATE('k', name_key) > 0 THEN 1024 ELSE 0 END + CASE WHEN LOCATE('l', name_key) > 0 THEN 2048 ELSE 0 END + CASE WHEN LOCATE('m', name_key) > 0 THEN 4096 ELSE 0 END + CASE WHEN LOCATE('n', name_key) > 0 THEN 8192 ELSE 0 END + CASE WHEN LOCATE('o', name_key) > 0 THEN 16384 ELSE 0 END + CASE WHEN LOCATE('p', name_key) > 0 THEN 32768 ELSE 0 END + CASE WHEN LOCATE('q', name_key) > 0 THEN 65536 ELSE 0 END + CASE WHEN LOCATE('r', name_key) > 0 THEN 131072 ELSE 0 END + CASE WHEN LOCATE('s', name_key) > 0 THEN 262144 ELSE 0 END + CASE WHEN LOCATE('t', name_key) > 0 THEN 524288 ELSE 0 END + CASE WHEN LOCATE('u', name_key) > 0 THEN 1048576 ELSE 0 END + CASE WHEN LOCATE('v', name_key) > 0 THEN 2097152 ELSE 0 END + CASE WHEN LOCATE('w', name_key) > 0 THEN 4194304 ELSE 0 END + CASE WHEN LOCATE('x', name_key) > 0 THEN 8388608 ELSE 0 END + CASE WHEN LOCATE('y', name_key) > 0 THEN 16777216 ELSE 0 END + CASE WHEN LOCATE('z', name_key) > 0 THEN 33554432 ELSE 0 END + CASE WHEN LOCATE(' ', name_key) > 0 THEN 67108864 ELSE 0 END
+    ) AS letters_once,
+    (
+      CASE
+        WHEN LOCATE('a', SUBSTRING(name_key, LOCATE('a', name_key) + 1)) > 0
+        AND LOCATE('a', name_key) > 0
+        THEN 1
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('b', SUBSTRING(name_key, LOCATE('b', name_key) + 1)) > 0
+        AND LOCATE('b', name_key) > 0
+        THEN 2
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('c', SUBSTRING(name_key, LOCATE('c', name_key) + 1)) > 0
+        AND LOCATE('c', name_key) > 0
+        THEN 4
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('d', SUBSTRING(name_key, LOCATE('d', name_key) + 1)) > 0
+        AND LOCATE('d', name_key) > 0
+        THEN 8
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('e', SUBSTRING(name_key, LOCATE('e', name_key) + 1)) > 0
+        AND LOCATE('e', name_key) > 0
+        THEN 16
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('f', SUBSTRING(name_key, LOCATE('f', name_key) + 1)) > 0
+        AND LOCATE('f', name_key) > 0
+        THEN 32
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('g', SUBSTRING(name_key, LOCATE('g', name_key) + 1)) > 0
+        AND LOCATE('g', name_key) > 0
+        THEN 64
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('h', SUBSTRING(name_key, LOCATE('h', name_key) + 1)) > 0
+        AND LOCATE('h', name_key) > 0
+        THEN 128
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('i', SUBSTRING(name_key, LOCATE('i', name_key) + 1)) > 0
+        AND LOCATE('i', name_key) > 0
+        THEN 256
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('j', SUBSTRING(name_key, LOCATE('j', name_key) + 1)) > 0
+        AND LOCATE('j', name_key) > 0
+        THEN 512
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('k', SUBSTRING(name_key, LOCATE('k', name_key) + 1)) > 0
+        AND LOCATE('k', name_key) > 0
+        THEN 1024
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('l', SUBSTRING(name_key, LOCATE('l', name_key) + 1)) > 0
+        AND LOCATE('l', name_key) > 0
+        THEN 2048
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('m', SUBSTRING(name_key, LOCATE('m', name_key) + 1)) > 0
+        AND LOCATE('m', name_key) > 0
+        THEN 4096
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('n', SUBSTRING(name_key, LOCATE('n', name_key) + 1)) > 0
+        AND LOCATE('n', name_key) > 0
+        THEN 8192
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('o', SUBSTRING(name_key, LOCATE('o', name_key) + 1)) > 0
+        AND LOCATE('o', name_key) > 0
+        THEN 16384
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('p', SUBSTRING(name_key, LOCATE('p', name_key) + 1)) > 0
+        AND LOCATE('p', name_key) > 0
+        THEN 32768
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('q', SUBSTRING(name_key, LOCATE('q', name_key) + 1)) > 0
+        AND LOCATE('q', name_key) > 0
+        THEN 65536
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('r', SUBSTRING(name_key, LOCATE('r', name_key) + 1)) > 0
+        AND LOCATE('r', name_key) > 0
+        THEN 131072
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('s', SUBSTRING(name_key, LOCATE('s', name_key) + 1)) > 0
+        AND LOCATE('s', name_key) > 0
+        THEN 262144
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('t', SUBSTRING(name_key, LOCATE('t', name_key) + 1)) > 0
+        AND LOCATE('t', name_key) > 0
+        THEN 524288
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('u', SUBSTRING(name_key, LOCATE('u', name_key) + 1)) > 0
+        AND LOCATE('u', name_key) > 0
+        THEN 1048576
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('v', SUBSTRING(name_key, LOCATE('v', name_key) + 1)) > 0
+        AND LOCATE('v', name_key) > 0
+        THEN 2097152
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('w', SUBSTRING(name_key, LOCATE('w', name_key) + 1)) > 0
+        AND LOCATE('w', name_key) > 0
+        THEN 4194304
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('x', SUBSTRING(name_key, LOCATE('x', name_key) + 1)) > 0
+        AND LOCATE('x', name_key) > 0
+        THEN 8388608
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('y', SUBSTRING(name_key, LOCATE('y', name_key) + 1)) > 0
+        AND LOCATE('y', name_key) > 0
+        THEN 16777216
+        ELSE 0
+      END + CASE
+        WHEN LOCATE('z', SUBSTRING(name_key, LOCATE('z', name_key) + 1)) > 0
+        AND LOCATE('z', name_key) > 0
+        THEN 33554432
+        ELSE 0
+      END + CASE
+        WHEN LOCATE(' ', SUBSTRING(name_key, LOCATE(' ', name_key) + 1)) > 0
+        AND LOCATE(' ', name_key) > 0
+        THEN 67108864
+        ELSE 0
+      END
+    ) AS letters_twice
+  FROM (
+    SELECT DISTINCT
+      name_key
+    FROM account_name_keys
+  ) AS k
+  WHERE
+    LENGTH(name_key) >= 8
+), dq_similar_keys AS (
+  SELECT
+    key_a,
+    key_b
+  FROM (
+    SELECT
+      a.name_key AS key_a,
+      b.name_key AS key_b,
+      MIN(LEVENSHTEIN(SUBSTRING(a.name_key, 4), SUBSTRING(b.name_key, 4))) AS edits
+    FROM dq_name_key_signatures AS a
+    JOIN dq_name_key_signatures AS b
+      ON a.prefix = b.prefix
+      AND a.digits = b.digits
+      AND a.name_key < b.name_key
+      AND ABS(a.key_length - b.key_length) <= 2
+      AND BIT_COUNT(a.letters_once | b.letters_once) - BIT_COUNT(a.letters_once & b.letters_once) + BIT_COUNT(a.letters_twice | b.letters_twice) - BIT_COUNT(a.letters_twice & b.letters_twice) <= 4
+    GROUP BY
+      a.name_key,
+      b.name_key
+  ) AS pairs
+  WHERE
+    edits <= 2
 ), dq_key_matches AS (
   SELECT DISTINCT
     k.name_key,
@@ -76,24 +252,14 @@ WITH periods AS (
   FROM account_name_keys AS k
   UNION ALL
   SELECT
-    a.name_key,
-    b.name_key AS match_key
-  FROM (
-    SELECT DISTINCT
-      name_key
-    FROM account_name_keys
-  ) AS a
-  JOIN (
-    SELECT DISTINCT
-      name_key
-    FROM account_name_keys
-  ) AS b
-    ON LEFT(a.name_key, 3) = LEFT(b.name_key, 3)
-    AND REGEXP_REPLACE(a.name_key, '[^0-9]', '') = REGEXP_REPLACE(b.name_key, '[^0-9]', '')
-    AND a.name_key <> b.name_key
-    AND ABS(LENGTH(a.name_key) - LENGTH(b.name_key)) <= 2
-    AND LEAST(LENGTH(a.name_key), LENGTH(b.name_key)) >= 8
-    AND LEVENSHTEIN(a.name_key, b.name_key) <= 2
+    s.key_a AS name_key,
+    s.key_b AS match_key
+  FROM dq_similar_keys AS s
+  UNION ALL
+  SELECT
+    s.key_b AS name_key,
+    s.key_a AS match_key
+  FROM dq_similar_keys AS s
 ), dq_duplicate_accounts AS (
   SELECT
     p.period_key,

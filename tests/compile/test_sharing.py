@@ -1,0 +1,147 @@
+"""Shared models: computed once per batch into a temporary table, same numbers as one by one."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulse.catalog.registry import load_catalog
+from pulse.compile.planner import Context, PeriodSpec, Planner
+from pulse.compile.sharing import Statement, reads_periods, share_models
+from pulse.compute import RESULTS, Computer
+from pulse.engines.duckdb import DuckDBEngine
+from pulse.periods import parse_period
+from pulse.scorecard import build_scorecard
+from tests.kpis.harness import load_rows, make_workspace
+
+Q2 = PeriodSpec("2024-Q2", date(2024, 4, 1), date(2024, 6, 30), date(2024, 6, 30))
+Q2_START = PeriodSpec("2024-Q2", date(2024, 4, 1), date(2024, 6, 30), date(2024, 4, 1))
+
+OPPORTUNITIES = {
+    "columns": [
+        "opportunity_id", "owner_id", "amount", "created_at", "close_date", "status",
+        "closed_at", "stage",
+    ],
+    "rows": [
+        ["o1", "r1", 100, "2024-01-10", "2024-04-10", "won", "2024-04-10", "closed won"],
+        ["o2", "r1", 300, "2024-02-01", "2024-05-01", "lost", "2024-05-01", "closed lost"],
+        ["o3", "r2", 500, "2024-03-01", "2024-06-15", "won", "2024-06-12", "closed won"],
+        ["o4", "r2", 700, "2024-03-15", "2024-06-20", "open", None, "proposal"],
+    ],
+}  # fmt: skip
+
+
+def test_an_aggregating_model_read_by_two_kpis_is_shared() -> None:
+    planner = Planner(load_catalog())
+    both = share_models(
+        planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
+    )
+    assert "customer_bridge" in both[0]
+    assert both[0]["customer_bridge"] is both[1]["customer_bridge"]
+    # read once (by arr_bridge's KPI) it stays inline
+    alone = share_models(planner, [Statement("arr_bridge", (Q2,))], Context())
+    assert "customer_bridge" not in alone[0]
+
+
+def test_a_row_by_row_model_stays_inline() -> None:
+    # opportunity_facts only projects and joins: inline, each query reads the columns it needs.
+    planner = Planner(load_catalog())
+    both = share_models(
+        planner, [Statement("win_rate", (Q2,)), Statement("average_deal_size", (Q2,))], Context()
+    )
+    assert both == [{}, {}]
+
+
+def test_period_models_are_shared_only_between_the_same_periods() -> None:
+    catalog = load_catalog()
+    assert reads_periods(catalog, "customer_bridge")
+    assert reads_periods(catalog, "stage_history_as_of")
+    assert not reads_periods(catalog, "fx_month_rates")
+    planner = Planner(catalog)
+    same = share_models(
+        planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
+    )
+    other = share_models(
+        planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2_START,))], Context()
+    )
+    assert same[0]["customer_bridge"] is same[1]["customer_bridge"]
+    assert "customer_bridge" not in other[0]  # read once for each set of periods
+    # a model that does not read the periods is shared whatever they are
+    assert other[0]["fx_month_rates"] is other[1]["fx_month_rates"]
+
+
+def test_a_model_read_twice_by_one_model_is_shared() -> None:
+    # dq_similar_keys joins dq_name_key_signatures with itself; dq_key_matches reads it twice.
+    planner = Planner(load_catalog())
+    mapping = share_models(planner, [Statement("data_quality_score", (Q2,))], Context())[0]
+    assert {"dq_name_key_signatures", "dq_similar_keys"} <= set(mapping)
+
+
+def _values(results: list[Any]) -> list[tuple[str, Any, Any]]:
+    return [(r.period.label, r.value, r.components) for r in results]
+
+
+def test_batch_equals_one_by_one(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path, {"opportunities": OPPORTUNITIES})
+    kpis = ["win_rate", "average_deal_size", "bookings", "sales_cycle_days", "pipeline_coverage"]
+    period = parse_period("2024-Q2")
+    RESULTS.clear()
+    batch = Computer(ws, today=date(2024, 12, 31))
+    together = batch.compute_many(kpis, period, history=1)
+    batch.close()
+    for kpi in kpis:
+        plain = Computer(ws, today=date(2024, 12, 31), engine=DuckDBEngine(ws.db_path))
+        plain._sharing = lambda: False  # type: ignore[method-assign]
+        RESULTS.clear()
+        assert _values(together[kpi]) == _values(plain.compute(kpi, period)), kpi
+        plain.close()
+    assert together["win_rate"][-1].value == pytest.approx(2 / 3)
+
+
+def test_results_are_cached_per_data_version(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path, {"opportunities": OPPORTUNITIES})
+    period = parse_period("2024-Q2")
+    RESULTS.clear()
+    first = Computer(ws, today=date(2024, 12, 31))
+    assert first.latest("bookings", period)[0].value == 600
+    first.close()
+
+    second = Computer(ws, today=date(2024, 12, 31))
+    executed: list[str] = []
+    run = second.engine.execute
+
+    def counting(sql: str) -> Any:
+        executed.append(sql)
+        return run(sql)
+
+    second.engine.execute = counting  # type: ignore[method-assign]
+    assert second.latest("bookings", period)[0].value == 600
+    assert executed == []  # served from the cache
+    second.close()
+
+    new = {"columns": OPPORTUNITIES["columns"], "rows": [
+        ["o5", "r1", 1000, "2024-04-01", "2024-05-05", "won", "2024-05-05", "closed won"],
+    ]}  # fmt: skip
+    load_rows(ws, {"opportunities": new})  # bumps the data version
+    third = Computer(ws, today=date(2024, 12, 31))
+    assert third.latest("bookings", period)[0].value == 1600
+    third.close()
+
+
+def test_scorecard_batch_matches_kpi_by_kpi(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path, {"opportunities": OPPORTUNITIES})
+    period = parse_period("2024-Q2")
+    RESULTS.clear()
+    computer = Computer(ws, today=date(2024, 12, 31))
+    card = build_scorecard(computer, period, history=1)
+    computer.close()
+    RESULTS.clear()
+    for line in card.lines():
+        plain = Computer(ws, today=date(2024, 12, 31))
+        plain._sharing = lambda: False  # type: ignore[method-assign]
+        alone = plain.compute(line.result.kpi.id, period, history=1)
+        plain.close()
+        assert _values(line.history) == _values(alone), line.result.kpi.id
