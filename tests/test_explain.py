@@ -300,3 +300,18 @@ def test_retention_lines_add_up_to_the_change(
     assert abs(sum(x.contribution for x in lines) - change) < Decimal("1e-20")
     for x in lines:  # each line's customers add up to it
         assert abs(sum(c.contribution for c in x.customers) - x.contribution) < Decimal("1e-20")
+
+
+def test_cli_table_names_the_customers_behind_each_bridge_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pulse.cli import app
+
+    ws = subscriptions_workspace(tmp_path, REVENUE_LINES, tables={"accounts": ACCOUNTS})
+    args = ["kpi", "explain", ws.name, "arr", "--from", "2024-Q1", "--to", "2024-Q2"]
+    result = CliRunner().invoke(app, [*args, "--top", "1", "--home", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert ["churn", "-12,000.0000", "Initech", "−$12,000"] in rows
+    assert ["new", "+3,600.0000", "Globex", "+$3,600"] in rows
+    assert ["total", "change", "-8,400.0000"] in rows

@@ -269,6 +269,10 @@ def explain(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As-of date for the later period.")
     ] = None,
+    top: Annotated[
+        int,
+        typer.Option("--top", min=1, help="Customers named per bridge line (ARR, NRR, GRR)."),
+    ] = 5,
     format: FormatOpt = "table",
     engine: EngineOpt = None,
     spark_master: SparkMasterOpt = None,
@@ -285,7 +289,9 @@ def explain(
     before = parse_period(from_, as_of_date, fiscal)
     computer = make_computer(ws, engine, spark_master)
     try:
-        result = Explainer(computer).explain(kpi_id, before, after, list(by or []), as_of_date)
+        result = Explainer(computer).explain(
+            kpi_id, before, after, list(by or []), as_of_date, top=top
+        )
     finally:
         computer.close()
     if format == "json":
@@ -294,7 +300,9 @@ def explain(
     console = Console(width=140)
     console.print(result.sentence)
     console.print(f"[dim]method: {result.method}[/dim]")
-    table = Table("part", "contribution", box=None)
+    # bridge explanations (ARR, NRR, GRR) name the customers behind each line
+    named = any(part.detail.get("customers_text") for part in result.parts)
+    table = Table("part", "contribution", *(["customers"] if named else []), box=None)
     unit = result.kpi.unit
     for part in result.parts:
         shown = (
@@ -302,11 +310,13 @@ def explain(
             if unit.value == "percent"
             else f"{part.contribution:+,.4f}"
         )
-        table.add_row(part.name, shown)
+        who = [str(part.detail.get("customers_text") or "")] if named else []
+        table.add_row(part.name, shown, *who)
     total = result.change or 0.0
     table.add_row(
         "[bold]total change[/bold]",
         f"{total * 100:+.2f} pts" if unit.value == "percent" else f"{total:+,.4f}",
+        *([""] if named else []),
     )
     console.print(table)
 
