@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from .spec import COLUMNS
 
-MONEY = {"amount"}
+MONEY = {"amount", "cost"}
 
 
 def export(db_path: Path, target: Path) -> dict[str, Path]:

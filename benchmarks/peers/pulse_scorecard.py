@@ -1,7 +1,8 @@
 """The same numbers from Pulse, through its public API (:class:`pulse.compute.Computer`).
 
 ``results`` reads every covered KPI × split over the 24 months with ``Computer.rows`` (the raw
-rows ``Computer.compute`` judges) for the check; ``run`` is what the benchmark times:
+rows ``Computer.compute`` judges: the value, and the components :data:`spec.COMPONENTS` lists)
+for the check; ``run`` is what the benchmark times:
 ``Computer.compute_many`` (what ``build_scorecard`` uses: the KPIs planned together so shared
 models run once) for each split, 24 months each, cold — Pulse's per-process result cache
 (``pulse.compute.RESULTS``) is emptied first, so every run computes everything.
@@ -17,7 +18,7 @@ from pulse.compute import RESULTS, Computer
 from pulse.periods import Period, parse_period
 from pulse.workspace.store import Workspace
 
-from .spec import MONTHS, Results, split_name
+from .spec import COMPONENTS, MONTHS, Results, component_key, split_name
 
 
 def _periods(anchor: date) -> list[Period]:
@@ -41,6 +42,10 @@ def results(
                 continue
             segment = tuple(row[d] for d in dims)
             out[(kpi, split_name(dims), row["period_key"], segment)] = float(row["value"])
+            for name in COMPONENTS.get(kpi, ()):
+                if row[f"c_{name}"] is not None:
+                    key = (component_key(kpi, name), split_name(dims), row["period_key"], segment)
+                    out[key] = float(row[f"c_{name}"])
     return out
 
 
