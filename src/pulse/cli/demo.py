@@ -32,6 +32,15 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    connected: Annotated[
+        bool,
+        typer.Option(
+            "--connected",
+            help="Build demo-connected instead: CRM data from the generator, product, "
+            "accounting, call and support data from tool exports imported with account "
+            "matching; then print the matching report and the scorecard.",
+        ),
+    ] = False,
     home: Home = None,
 ) -> None:
     """Create (or replace) deterministic demo workspaces named demo-<profile>."""
@@ -50,6 +59,11 @@ def demo(
         get_shape(profile)
     wanted = [profile] if profile else list(PROFILE_IDS)
     out.print(f"anchor {end.isoformat()} (data up to this day; pass --anchor to pin it)")
+    if connected:
+        from pulse.demo.connected.show import run_connected
+
+        run_connected(out, profile, home=home, opportunities=opportunities, seed=seed, anchor=end)
+        return
     files = profile_paths()
     built = 0
     for pid in wanted:
