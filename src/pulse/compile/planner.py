@@ -10,7 +10,9 @@ The query is written in DuckDB SQL and transpiled by sqlglot to the target diale
     SELECT period_key, <dims>, value, numerator, denominator, c_<component>, …
 
 Every output row is one (period, segment). Ratios are ratios of sums, with the ``NULLIF``
-guard added here so authors never write it.
+guard added here so authors never write it. A model row with ``total_only = 1`` (a model may
+declare that column) counts in the whole-company figure only: a split by any dimension leaves it
+out (the company quota row of ``quota_periods`` is no owner's quota).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from pulse.compile.formula import parse_fragment, render
 from pulse.errors import UnknownNameError
 
 DIALECTS = ("duckdb", "spark")
+# A model column marking rows that count in the whole-company figure only, never in a segment.
+TOTAL_ONLY = "total_only"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,8 @@ class Planner:
                 on += f" AND m.{kpi.time_dimension} BETWEEN p.period_start AND p.period_end"
         else:
             on = f"m.{kpi.time_dimension} BETWEEN p.period_start AND p.period_end"
+        if dims and TOTAL_ONLY in model.columns:
+            on += f" AND m.{TOTAL_ONLY} = 0"
         join = "JOIN" if dims else "LEFT JOIN"
         group = ", ".join(["p.period_key", *(f"m.{d}" for d in dims)])
         return f"SELECT {', '.join(cols)} FROM periods AS p {join} {kpi.model} AS m ON {on} GROUP BY {group}"

@@ -3,15 +3,21 @@
 Planned one at a time, every KPI carries its models as CTEs, and each KPI of a scorecard
 recomputed the models it shares with the others (the ARR bridge's models ran for ``arr_bridge``,
 ``net_new_arr``, ``magic_number`` and ``cac_payback_months`` alike). :func:`share_models` looks at
-every statement of a batch, counts how often each model would be computed — once per KPI reading
-it, plus once per computation of each model reading it (once in all for a shared reader) — and
-computes a model needed twice or more once into a temporary table, which each statement then
-reads (:meth:`Planner.with_materialized`).
+every statement of a batch, counts how many separate computations would compute each model — each
+statement whose KPIs read it, and each computation of a model reading it (one in all for a shared
+reader) — and computes a model needed by two or more once into a temporary table, which each
+statement then reads (:meth:`Planner.with_materialized`). Within one statement a model is one
+CTE, which DuckDB computes once however often the statement reads it (it materializes a CTE read
+more than once), so a model read only inside one computation — ``scope_movements``, read three
+times by ``mrr_movements`` inside ``customer_bridge`` — stays a CTE: writing it to a table would
+only add the cost of the write (measured: the ARR bridge 25-30% faster at 100,000 opportunities).
 
-Only models that aggregate (GROUP BY, DISTINCT, window functions) are shared: a row-by-row model
-such as ``opportunity_facts`` is cheaper inline, where the engine reads only the columns and rows
-each query needs, than written out whole (measured on the demo data at 100,000 and 1,000,000
-opportunities).
+Only models that aggregate (GROUP BY, DISTINCT, window functions) or compute something costly
+on every row (regular expressions, edit distances) are shared: a plain row-by-row model such as
+``opportunity_facts`` is cheaper inline, where the engine reads only the columns and rows each
+query needs, than written out whole (measured on the demo data at 100,000 and 1,000,000
+opportunities), while ``account_name_keys`` (three regular expressions per account name, read by
+the duplicate matching's models) is cheaper computed once.
 
 A model that reads ``periods`` (directly or through another model) depends on the period rows
 and their as-of dates, so it is shared only between statements with the same periods; the others
@@ -22,7 +28,6 @@ model over the same periods and settings is computed once per engine connection.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,33 +69,33 @@ def model_key(catalog: Catalog, name: str, periods: tuple[PeriodSpec, ...]) -> M
     return (name, periods if reads_periods(catalog, name) else None)
 
 
-@lru_cache(maxsize=1024)
-def _reads(sql: str) -> Counter[str]:
-    """How many times a model's SQL reads each table or model (a self-join reads it twice)."""
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    return Counter(t.name for t in tree.find_all(exp.Table))
+# Row-by-row functions costly enough that a model calling them is worth computing once.
+COSTLY_FUNCTIONS: tuple[type[exp.Expr], ...] = (
+    exp.RegexpReplace,
+    exp.RegexpExtract,
+    exp.RegexpLike,
+    exp.Levenshtein,
+)
 
 
 @lru_cache(maxsize=1024)
 def aggregates(sql: str) -> bool:
-    """Whether a model groups, de-duplicates or uses a window: the work worth computing once.
+    """Whether a model groups, de-duplicates, uses a window or calls a costly function (a
+    regular expression, an edit distance): the work worth computing once.
 
-    A row-by-row model (a projection or join of tables) is left inline: computing it into a table
-    writes every row and column, while inline the engine reads only the columns and rows each
-    query needs. Measured on the demo data, sharing such models made the scorecard slower.
+    Any other row-by-row model (a projection or join of tables) is left inline: computing it into
+    a table writes every row and column, while inline the engine reads only the columns and rows
+    each query needs. Measured on the demo data, sharing such models made the scorecard slower.
     """
     tree = sqlglot.parse_one(sql, read="duckdb")
-    return any(tree.find(kind) is not None for kind in (exp.Group, exp.Window, exp.Distinct))
+    kinds: tuple[type[exp.Expr], ...] = (exp.Group, exp.Window, exp.Distinct, *COSTLY_FUNCTIONS)
+    return tree.find(*kinds) is not None
 
 
-def _kpi_reads(catalog: Catalog, kpi_id: str) -> Counter[str]:
-    """How many of one statement's KPIs (the KPI and the KPIs it references) read each model."""
-    count: Counter[str] = Counter()
-    for kid in [*catalog.dependencies(kpi_id), kpi_id]:
-        model = catalog.get(kid).model
-        if model:
-            count[model] += 1
-    return count
+def _kpi_models(catalog: Catalog, kpi_id: str) -> set[str]:
+    """The models one statement's KPIs (the KPI and the KPIs it references) read themselves."""
+    kpis = [catalog.get(kid) for kid in [*catalog.dependencies(kpi_id), kpi_id]]
+    return {kpi.model for kpi in kpis if kpi.model}
 
 
 def share_models(
@@ -106,34 +111,34 @@ def share_models(
     dependencies first.
     """
     catalog = planner.catalog
-    # Every model computation the batch needs, dependencies first, and who reads it how often.
+    # Every model computation the batch needs, dependencies first, and the models reading it.
     order: list[ModelKey] = []
-    direct: Counter[ModelKey] = Counter()
-    readers: dict[ModelKey, Counter[ModelKey]] = {}
-    for st in statements:
-        for name, n in _kpi_reads(catalog, st.kpi_id).items():
-            direct[model_key(catalog, name, st.periods)] += n
+    direct: dict[ModelKey, set[int]] = {}  # the statements whose KPIs read the model itself
+    readers: dict[ModelKey, set[ModelKey]] = {}
+    for index, st in enumerate(statements):
+        for name in _kpi_models(catalog, st.kpi_id):
+            direct.setdefault(model_key(catalog, name, st.periods), set()).add(index)
         for name in catalog.kpi_models(st.kpi_id):
             key = model_key(catalog, name, st.periods)
             if key in readers:
                 continue
-            readers[key] = Counter()
+            readers[key] = set()
             order.append(key)
-            reads = _reads(catalog.model(name).sql)
             for dep in catalog.model(name).models:
                 dep_key = model_key(catalog, dep, st.periods)
-                readers.setdefault(dep_key, Counter())  # listed before its reader
-                readers[dep_key][key] += reads.get(dep, 1)
-    # Readers first: a model is computed as often as its readers are (once for a shared reader,
-    # which computes it inside its own table) plus once per KPI reading it. Twice or more: share.
+                readers.setdefault(dep_key, set()).add(key)  # listed before its reader
+    # Readers first: the computations (statements, shared tables) that would compute a model
+    # inline — a shared reader computes it once, inside its own table; any other reader wherever
+    # that reader is computed. Within one computation a model is one CTE, which the engine
+    # computes once however often it is read. Two computations or more: share.
     shared: set[ModelKey] = set(keep)
-    evaluations: dict[ModelKey, int] = {}
+    holders: dict[ModelKey, set[Hashable]] = {}
     for key in reversed(order):
-        evaluations[key] = direct[key] + sum(
-            (1 if reader in shared else evaluations.get(reader, 1)) * n
-            for reader, n in readers[key].items()
-        )
-        if evaluations[key] >= 2 and aggregates(catalog.model(key[0]).sql):
+        held: set[Hashable] = set(direct.get(key, ()))
+        for reader in readers[key]:
+            held |= {reader} if reader in shared else holders.get(reader, set())
+        holders[key] = held
+        if len(held) >= 2 and aggregates(catalog.model(key[0]).sql):
             shared.add(key)
     built: dict[ModelKey, Materialization] = {}
     out: list[dict[str, Materialization]] = []

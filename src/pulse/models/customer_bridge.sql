@@ -3,6 +3,8 @@
 -- 'cross_stream' rows carry the blended reclassification), and the snapshot at its end month
 -- end. On every row, and so on every sum of rows:
 --   start + new + reactivation + expansion − contraction − churn + fx = end, to the cent.
+-- The month ends of each period are listed (an equality join to the movements, where a range
+-- join's plan can degrade badly at scale).
 SELECT
   u.period_key,
   u.account_id,
@@ -113,8 +115,12 @@ FROM (
     m.expansion_count AS expansion_count,
     m.contraction_count AS contraction_count,
     m.churn_count AS churn_count
-  FROM revenue_period_bounds AS b
-  JOIN mrr_movements AS m ON m.month_index > b.start_index AND m.month_index <= b.end_index
+  FROM (
+    SELECT x.period_key, UNNEST(GENERATE_SERIES(x.start_index + 1, x.end_index)) AS month_index
+    FROM revenue_period_bounds AS x
+    WHERE x.end_index > x.start_index
+  ) AS b
+  JOIN mrr_movements AS m ON m.month_index = b.month_index
 ) AS u
 JOIN periods AS p ON p.period_key = u.period_key
 LEFT JOIN accounts AS a ON a.account_id = u.account_id

@@ -833,9 +833,16 @@ WITH periods AS (
       m.expansion_count AS expansion_count,
       m.contraction_count AS contraction_count,
       m.churn_count AS churn_count
-    FROM revenue_period_bounds AS b
+    FROM (
+      SELECT
+        x.period_key,
+        UNNEST(GENERATE_SERIES(x.start_index + 1, x.end_index)) AS month_index
+      FROM revenue_period_bounds AS x
+      WHERE
+        x.end_index > x.start_index
+    ) AS b
     JOIN mrr_movements AS m
-      ON m.month_index > b.start_index AND m.month_index <= b.end_index
+      ON m.month_index = b.month_index
   ) AS u
   JOIN periods AS p
     ON p.period_key = u.period_key
@@ -888,10 +895,26 @@ WITH periods AS (
 ), invoice_fx_dates AS (
   SELECT
     i.invoice_id,
-    MAX(fx.date) AS rate_date
+    MAX(d.rate_date) AS rate_date
   FROM invoices AS i
-  JOIN fx_rates AS fx
-    ON fx.currency = i.currency AND fx.date <= i.issued_at
+  JOIN (
+    SELECT
+      k.currency,
+      k.issued_at,
+      MAX(fx.date) AS rate_date
+    FROM (
+      SELECT DISTINCT
+        currency,
+        issued_at
+      FROM invoices
+    ) AS k
+    JOIN fx_rates AS fx
+      ON fx.currency = k.currency AND fx.date <= k.issued_at
+    GROUP BY
+      k.currency,
+      k.issued_at
+  ) AS d
+    ON d.currency = i.currency AND d.issued_at = i.issued_at
   GROUP BY
     i.invoice_id
 ), invoice_facts AS (

@@ -81,138 +81,165 @@ WITH periods AS (
     ) AS letters_once,
     (
       CASE
+        WHEN STRPOS(name_key, 'a') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'a') + 1), 'a') > 0
-        AND STRPOS(name_key, 'a') > 0
         THEN 1
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'b') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'b') + 1), 'b') > 0
-        AND STRPOS(name_key, 'b') > 0
         THEN 2
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'c') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'c') + 1), 'c') > 0
-        AND STRPOS(name_key, 'c') > 0
         THEN 4
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'd') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'd') + 1), 'd') > 0
-        AND STRPOS(name_key, 'd') > 0
         THEN 8
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'e') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'e') + 1), 'e') > 0
-        AND STRPOS(name_key, 'e') > 0
         THEN 16
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'f') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'f') + 1), 'f') > 0
-        AND STRPOS(name_key, 'f') > 0
         THEN 32
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'g') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'g') + 1), 'g') > 0
-        AND STRPOS(name_key, 'g') > 0
         THEN 64
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'h') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'h') + 1), 'h') > 0
-        AND STRPOS(name_key, 'h') > 0
         THEN 128
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'i') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'i') + 1), 'i') > 0
-        AND STRPOS(name_key, 'i') > 0
         THEN 256
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'j') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'j') + 1), 'j') > 0
-        AND STRPOS(name_key, 'j') > 0
         THEN 512
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'k') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'k') + 1), 'k') > 0
-        AND STRPOS(name_key, 'k') > 0
         THEN 1024
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'l') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'l') + 1), 'l') > 0
-        AND STRPOS(name_key, 'l') > 0
         THEN 2048
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'm') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'm') + 1), 'm') > 0
-        AND STRPOS(name_key, 'm') > 0
         THEN 4096
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'n') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'n') + 1), 'n') > 0
-        AND STRPOS(name_key, 'n') > 0
         THEN 8192
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'o') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'o') + 1), 'o') > 0
-        AND STRPOS(name_key, 'o') > 0
         THEN 16384
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'p') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'p') + 1), 'p') > 0
-        AND STRPOS(name_key, 'p') > 0
         THEN 32768
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'q') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'q') + 1), 'q') > 0
-        AND STRPOS(name_key, 'q') > 0
         THEN 65536
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'r') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'r') + 1), 'r') > 0
-        AND STRPOS(name_key, 'r') > 0
         THEN 131072
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 's') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 's') + 1), 's') > 0
-        AND STRPOS(name_key, 's') > 0
         THEN 262144
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 't') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 't') + 1), 't') > 0
-        AND STRPOS(name_key, 't') > 0
         THEN 524288
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'u') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'u') + 1), 'u') > 0
-        AND STRPOS(name_key, 'u') > 0
         THEN 1048576
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'v') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'v') + 1), 'v') > 0
-        AND STRPOS(name_key, 'v') > 0
         THEN 2097152
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'w') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'w') + 1), 'w') > 0
-        AND STRPOS(name_key, 'w') > 0
         THEN 4194304
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'x') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'x') + 1), 'x') > 0
-        AND STRPOS(name_key, 'x') > 0
         THEN 8388608
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'y') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'y') + 1), 'y') > 0
-        AND STRPOS(name_key, 'y') > 0
         THEN 16777216
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, 'z') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, 'z') + 1), 'z') > 0
-        AND STRPOS(name_key, 'z') > 0
         THEN 33554432
         ELSE 0
       END + CASE
+        WHEN STRPOS(name_key, ' ') = 0
+        THEN 0
         WHEN STRPOS(SUBSTRING(name_key, STRPOS(name_key, ' ') + 1), ' ') > 0
-        AND STRPOS(name_key, ' ') > 0
         THEN 67108864
         ELSE 0
       END
@@ -233,13 +260,38 @@ WITH periods AS (
       a.name_key AS key_a,
       b.name_key AS key_b,
       MIN(LEVENSHTEIN(SUBSTRING(a.name_key, 4), SUBSTRING(b.name_key, 4))) AS edits
-    FROM dq_name_key_signatures AS a
+    FROM (
+      SELECT
+        s.name_key,
+        s.prefix,
+        s.digits,
+        s.letters_once,
+        s.letters_twice,
+        s.key_length + d.length_offset AS match_length
+      FROM dq_name_key_signatures AS s
+      CROSS JOIN (
+        SELECT
+          -2 AS length_offset
+        UNION ALL
+        SELECT
+          -1 AS length_offset
+        UNION ALL
+        SELECT
+          0 AS length_offset
+        UNION ALL
+        SELECT
+          1 AS length_offset
+        UNION ALL
+        SELECT
+          2 AS length_offset
+      ) AS d
+    ) AS a
     JOIN dq_name_key_signatures AS b
       ON a.prefix = b.prefix
       AND a.digits = b.digits
+      AND a.match_length = b.key_length
       AND a.name_key < b.name_key
-      AND ABS(a.key_length - b.key_length) <= 2
-      AND BIT_COUNT(a.letters_once | b.letters_once) - BIT_COUNT(a.letters_once & b.letters_once) + BIT_COUNT(a.letters_twice | b.letters_twice) - BIT_COUNT(a.letters_twice & b.letters_twice) <= 4
+      AND BIT_COUNT(XOR(a.letters_once, b.letters_once)) + BIT_COUNT(XOR(a.letters_twice, b.letters_twice)) <= 4
     GROUP BY
       a.name_key,
       b.name_key
@@ -333,17 +385,6 @@ WITH periods AS (
   LEFT JOIN accounts AS a
     ON a.account_id = o.account_id
   CROSS JOIN pulse_settings AS s
-), opportunity_last_change AS (
-  SELECT
-    p.period_key,
-    h.opportunity_id,
-    CAST(MAX(h.changed_at) AS DATE) AS last_changed_on
-  FROM periods AS p
-  JOIN stage_history AS h
-    ON CAST(h.changed_at AS DATE) <= p.as_of
-  GROUP BY
-    p.period_key,
-    h.opportunity_id
 ), dq_open_opportunities AS (
   SELECT
     p.period_key,
@@ -359,7 +400,32 @@ WITH periods AS (
     ON f.created_at <= p.as_of AND (
       f.closed_on IS NULL OR f.closed_on >= p.as_of
     )
-  LEFT JOIN opportunity_last_change AS c
+  LEFT JOIN (
+    SELECT
+      q.period_key,
+      h.opportunity_id,
+      CAST(MAX(h.changed_at) AS DATE) AS last_changed_on
+    FROM (
+      SELECT DISTINCT
+        p.period_key,
+        p.as_of,
+        o.opportunity_id
+      FROM periods AS p
+      JOIN opportunities AS o
+        ON o.created_at <= p.as_of
+        AND (
+          NOT o.status IN ('won', 'lost')
+          OR o.status IS NULL
+          OR COALESCE(o.closed_at, o.close_date) IS NULL
+          OR COALESCE(o.closed_at, o.close_date) >= p.as_of
+        )
+    ) AS q
+    JOIN stage_history AS h
+      ON h.opportunity_id = q.opportunity_id AND CAST(h.changed_at AS DATE) <= q.as_of
+    GROUP BY
+      q.period_key,
+      h.opportunity_id
+  ) AS c
     ON c.period_key = p.period_key AND c.opportunity_id = f.opportunity_id
 ), dq_findings AS (
   SELECT

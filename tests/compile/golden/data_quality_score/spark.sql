@@ -80,138 +80,165 @@ WITH periods AS (
     ) AS letters_once,
     (
       CASE
+        WHEN LOCATE('a', name_key) = 0
+        THEN 0
         WHEN LOCATE('a', SUBSTRING(name_key, LOCATE('a', name_key) + 1)) > 0
-        AND LOCATE('a', name_key) > 0
         THEN 1
         ELSE 0
       END + CASE
+        WHEN LOCATE('b', name_key) = 0
+        THEN 0
         WHEN LOCATE('b', SUBSTRING(name_key, LOCATE('b', name_key) + 1)) > 0
-        AND LOCATE('b', name_key) > 0
         THEN 2
         ELSE 0
       END + CASE
+        WHEN LOCATE('c', name_key) = 0
+        THEN 0
         WHEN LOCATE('c', SUBSTRING(name_key, LOCATE('c', name_key) + 1)) > 0
-        AND LOCATE('c', name_key) > 0
         THEN 4
         ELSE 0
       END + CASE
+        WHEN LOCATE('d', name_key) = 0
+        THEN 0
         WHEN LOCATE('d', SUBSTRING(name_key, LOCATE('d', name_key) + 1)) > 0
-        AND LOCATE('d', name_key) > 0
         THEN 8
         ELSE 0
       END + CASE
+        WHEN LOCATE('e', name_key) = 0
+        THEN 0
         WHEN LOCATE('e', SUBSTRING(name_key, LOCATE('e', name_key) + 1)) > 0
-        AND LOCATE('e', name_key) > 0
         THEN 16
         ELSE 0
       END + CASE
+        WHEN LOCATE('f', name_key) = 0
+        THEN 0
         WHEN LOCATE('f', SUBSTRING(name_key, LOCATE('f', name_key) + 1)) > 0
-        AND LOCATE('f', name_key) > 0
         THEN 32
         ELSE 0
       END + CASE
+        WHEN LOCATE('g', name_key) = 0
+        THEN 0
         WHEN LOCATE('g', SUBSTRING(name_key, LOCATE('g', name_key) + 1)) > 0
-        AND LOCATE('g', name_key) > 0
         THEN 64
         ELSE 0
       END + CASE
+        WHEN LOCATE('h', name_key) = 0
+        THEN 0
         WHEN LOCATE('h', SUBSTRING(name_key, LOCATE('h', name_key) + 1)) > 0
-        AND LOCATE('h', name_key) > 0
         THEN 128
         ELSE 0
       END + CASE
+        WHEN LOCATE('i', name_key) = 0
+        THEN 0
         WHEN LOCATE('i', SUBSTRING(name_key, LOCATE('i', name_key) + 1)) > 0
-        AND LOCATE('i', name_key) > 0
         THEN 256
         ELSE 0
       END + CASE
+        WHEN LOCATE('j', name_key) = 0
+        THEN 0
         WHEN LOCATE('j', SUBSTRING(name_key, LOCATE('j', name_key) + 1)) > 0
-        AND LOCATE('j', name_key) > 0
         THEN 512
         ELSE 0
       END + CASE
+        WHEN LOCATE('k', name_key) = 0
+        THEN 0
         WHEN LOCATE('k', SUBSTRING(name_key, LOCATE('k', name_key) + 1)) > 0
-        AND LOCATE('k', name_key) > 0
         THEN 1024
         ELSE 0
       END + CASE
+        WHEN LOCATE('l', name_key) = 0
+        THEN 0
         WHEN LOCATE('l', SUBSTRING(name_key, LOCATE('l', name_key) + 1)) > 0
-        AND LOCATE('l', name_key) > 0
         THEN 2048
         ELSE 0
       END + CASE
+        WHEN LOCATE('m', name_key) = 0
+        THEN 0
         WHEN LOCATE('m', SUBSTRING(name_key, LOCATE('m', name_key) + 1)) > 0
-        AND LOCATE('m', name_key) > 0
         THEN 4096
         ELSE 0
       END + CASE
+        WHEN LOCATE('n', name_key) = 0
+        THEN 0
         WHEN LOCATE('n', SUBSTRING(name_key, LOCATE('n', name_key) + 1)) > 0
-        AND LOCATE('n', name_key) > 0
         THEN 8192
         ELSE 0
       END + CASE
+        WHEN LOCATE('o', name_key) = 0
+        THEN 0
         WHEN LOCATE('o', SUBSTRING(name_key, LOCATE('o', name_key) + 1)) > 0
-        AND LOCATE('o', name_key) > 0
         THEN 16384
         ELSE 0
       END + CASE
+        WHEN LOCATE('p', name_key) = 0
+        THEN 0
         WHEN LOCATE('p', SUBSTRING(name_key, LOCATE('p', name_key) + 1)) > 0
-        AND LOCATE('p', name_key) > 0
         THEN 32768
         ELSE 0
       END + CASE
+        WHEN LOCATE('q', name_key) = 0
+        THEN 0
         WHEN LOCATE('q', SUBSTRING(name_key, LOCATE('q', name_key) + 1)) > 0
-        AND LOCATE('q', name_key) > 0
         THEN 65536
         ELSE 0
       END + CASE
+        WHEN LOCATE('r', name_key) = 0
+        THEN 0
         WHEN LOCATE('r', SUBSTRING(name_key, LOCATE('r', name_key) + 1)) > 0
-        AND LOCATE('r', name_key) > 0
         THEN 131072
         ELSE 0
       END + CASE
+        WHEN LOCATE('s', name_key) = 0
+        THEN 0
         WHEN LOCATE('s', SUBSTRING(name_key, LOCATE('s', name_key) + 1)) > 0
-        AND LOCATE('s', name_key) > 0
         THEN 262144
         ELSE 0
       END + CASE
+        WHEN LOCATE('t', name_key) = 0
+        THEN 0
         WHEN LOCATE('t', SUBSTRING(name_key, LOCATE('t', name_key) + 1)) > 0
-        AND LOCATE('t', name_key) > 0
         THEN 524288
         ELSE 0
       END + CASE
+        WHEN LOCATE('u', name_key) = 0
+        THEN 0
         WHEN LOCATE('u', SUBSTRING(name_key, LOCATE('u', name_key) + 1)) > 0
-        AND LOCATE('u', name_key) > 0
         THEN 1048576
         ELSE 0
       END + CASE
+        WHEN LOCATE('v', name_key) = 0
+        THEN 0
         WHEN LOCATE('v', SUBSTRING(name_key, LOCATE('v', name_key) + 1)) > 0
-        AND LOCATE('v', name_key) > 0
         THEN 2097152
         ELSE 0
       END + CASE
+        WHEN LOCATE('w', name_key) = 0
+        THEN 0
         WHEN LOCATE('w', SUBSTRING(name_key, LOCATE('w', name_key) + 1)) > 0
-        AND LOCATE('w', name_key) > 0
         THEN 4194304
         ELSE 0
       END + CASE
+        WHEN LOCATE('x', name_key) = 0
+        THEN 0
         WHEN LOCATE('x', SUBSTRING(name_key, LOCATE('x', name_key) + 1)) > 0
-        AND LOCATE('x', name_key) > 0
         THEN 8388608
         ELSE 0
       END + CASE
+        WHEN LOCATE('y', name_key) = 0
+        THEN 0
         WHEN LOCATE('y', SUBSTRING(name_key, LOCATE('y', name_key) + 1)) > 0
-        AND LOCATE('y', name_key) > 0
         THEN 16777216
         ELSE 0
       END + CASE
+        WHEN LOCATE('z', name_key) = 0
+        THEN 0
         WHEN LOCATE('z', SUBSTRING(name_key, LOCATE('z', name_key) + 1)) > 0
-        AND LOCATE('z', name_key) > 0
         THEN 33554432
         ELSE 0
       END + CASE
+        WHEN LOCATE(' ', name_key) = 0
+        THEN 0
         WHEN LOCATE(' ', SUBSTRING(name_key, LOCATE(' ', name_key) + 1)) > 0
-        AND LOCATE(' ', name_key) > 0
         THEN 67108864
         ELSE 0
       END
@@ -232,13 +259,38 @@ WITH periods AS (
       a.name_key AS key_a,
       b.name_key AS key_b,
       MIN(LEVENSHTEIN(SUBSTRING(a.name_key, 4), SUBSTRING(b.name_key, 4))) AS edits
-    FROM dq_name_key_signatures AS a
+    FROM (
+      SELECT
+        s.name_key,
+        s.prefix,
+        s.digits,
+        s.letters_once,
+        s.letters_twice,
+        s.key_length + d.length_offset AS match_length
+      FROM dq_name_key_signatures AS s
+      CROSS JOIN (
+        SELECT
+          -2 AS length_offset
+        UNION ALL
+        SELECT
+          -1 AS length_offset
+        UNION ALL
+        SELECT
+          0 AS length_offset
+        UNION ALL
+        SELECT
+          1 AS length_offset
+        UNION ALL
+        SELECT
+          2 AS length_offset
+      ) AS d
+    ) AS a
     JOIN dq_name_key_signatures AS b
       ON a.prefix = b.prefix
       AND a.digits = b.digits
+      AND a.match_length = b.key_length
       AND a.name_key < b.name_key
-      AND ABS(a.key_length - b.key_length) <= 2
-      AND BIT_COUNT(a.letters_once | b.letters_once) - BIT_COUNT(a.letters_once & b.letters_once) + BIT_COUNT(a.letters_twice | b.letters_twice) - BIT_COUNT(a.letters_twice & b.letters_twice) <= 4
+      AND BIT_COUNT(a.letters_once ^ b.letters_once) + BIT_COUNT(a.letters_twice ^ b.letters_twice) <= 4
     GROUP BY
       a.name_key,
       b.name_key
@@ -332,17 +384,6 @@ WITH periods AS (
   LEFT JOIN accounts AS a
     ON a.account_id = o.account_id
   CROSS JOIN pulse_settings AS s
-), opportunity_last_change AS (
-  SELECT
-    p.period_key,
-    h.opportunity_id,
-    CAST(MAX(h.changed_at) AS DATE) AS last_changed_on
-  FROM periods AS p
-  JOIN stage_history AS h
-    ON CAST(h.changed_at AS DATE) <= p.as_of
-  GROUP BY
-    p.period_key,
-    h.opportunity_id
 ), dq_open_opportunities AS (
   SELECT
     p.period_key,
@@ -358,7 +399,32 @@ WITH periods AS (
     ON f.created_at <= p.as_of AND (
       f.closed_on IS NULL OR f.closed_on >= p.as_of
     )
-  LEFT JOIN opportunity_last_change AS c
+  LEFT JOIN (
+    SELECT
+      q.period_key,
+      h.opportunity_id,
+      CAST(MAX(h.changed_at) AS DATE) AS last_changed_on
+    FROM (
+      SELECT DISTINCT
+        p.period_key,
+        p.as_of,
+        o.opportunity_id
+      FROM periods AS p
+      JOIN opportunities AS o
+        ON o.created_at <= p.as_of
+        AND (
+          NOT o.status IN ('won', 'lost')
+          OR o.status IS NULL
+          OR COALESCE(o.closed_at, o.close_date) IS NULL
+          OR COALESCE(o.closed_at, o.close_date) >= p.as_of
+        )
+    ) AS q
+    JOIN stage_history AS h
+      ON h.opportunity_id = q.opportunity_id AND CAST(h.changed_at AS DATE) <= q.as_of
+    GROUP BY
+      q.period_key,
+      h.opportunity_id
+  ) AS c
     ON c.period_key = p.period_key AND c.opportunity_id = f.opportunity_id
 ), dq_findings AS (
   SELECT

@@ -46,10 +46,26 @@ WITH periods AS (
 ), invoice_fx_dates AS (
   SELECT
     i.invoice_id,
-    MAX(fx.date) AS rate_date
+    MAX(d.rate_date) AS rate_date
   FROM invoices AS i
-  JOIN fx_rates AS fx
-    ON fx.currency = i.currency AND fx.date <= i.issued_at
+  JOIN (
+    SELECT
+      k.currency,
+      k.issued_at,
+      MAX(fx.date) AS rate_date
+    FROM (
+      SELECT DISTINCT
+        currency,
+        issued_at
+      FROM invoices
+    ) AS k
+    JOIN fx_rates AS fx
+      ON fx.currency = k.currency AND fx.date <= k.issued_at
+    GROUP BY
+      k.currency,
+      k.issued_at
+  ) AS d
+    ON d.currency = i.currency AND d.issued_at = i.issued_at
   GROUP BY
     i.invoice_id
 ), invoice_facts AS (

@@ -767,9 +767,16 @@ WITH periods AS (
       m.expansion_count AS expansion_count,
       m.contraction_count AS contraction_count,
       m.churn_count AS churn_count
-    FROM revenue_period_bounds AS b
+    FROM (
+      SELECT
+        x.period_key,
+        EXPLODE(SEQUENCE(x.start_index + 1, x.end_index)) AS month_index
+      FROM revenue_period_bounds AS x
+      WHERE
+        x.end_index > x.start_index
+    ) AS b
     JOIN mrr_movements AS m
-      ON m.month_index > b.start_index AND m.month_index <= b.end_index
+      ON m.month_index = b.month_index
   ) AS u
   JOIN periods AS p
     ON p.period_key = u.period_key

@@ -98,26 +98,37 @@ WITH periods AS (
   CROSS JOIN pulse_settings AS s
 ), stage_history_as_of AS (
   SELECT
-    k.period_key,
-    k.opportunity_id,
-    CAST(k.first_at AS DATE) AS first_changed_on,
-    CAST(k.last_at AS DATE) AS last_changed_on,
-    h.stage,
-    h.amount,
-    h.close_date,
-    h.status
+    w.period_key,
+    w.opportunity_id,
+    CAST(w.first_at AS DATE) AS first_changed_on,
+    CAST(w.last_at AS DATE) AS last_changed_on,
+    w.stage,
+    w.amount,
+    w.close_date,
+    w.status
   FROM (
     SELECT
       p.period_key,
       s.opportunity_id,
+      s.changed_at,
+      s.stage,
+      s.amount,
+      s.close_date,
+      s.status,
       COALESCE(
-        MAX(CASE WHEN s.changed_at < CAST(p.as_of AS TIMESTAMP) THEN s.changed_at END),
-        MIN(s.changed_at)
+        MAX(CASE WHEN s.changed_at < CAST(p.as_of AS TIMESTAMP) THEN s.changed_at END) OVER (PARTITION BY p.period_key, s.opportunity_id),
+        MIN(s.changed_at) OVER (PARTITION BY p.period_key, s.opportunity_id)
       ) AS picked_at,
-      MIN(s.changed_at) AS first_at,
-      MAX(s.changed_at) AS last_at
+      MIN(s.changed_at) OVER (PARTITION BY p.period_key, s.opportunity_id) AS first_at,
+      MAX(s.changed_at) OVER (PARTITION BY p.period_key, s.opportunity_id) AS last_at
     FROM stage_history AS s
-    LEFT JOIN opportunity_facts AS f
+    LEFT JOIN (
+      SELECT
+        o.opportunity_id,
+        o.created_at,
+        CASE WHEN o.status IN ('won', 'lost') THEN COALESCE(o.closed_at, o.close_date) END AS closed_on
+      FROM opportunities AS o
+    ) AS f
       ON f.opportunity_id = s.opportunity_id
     JOIN periods AS p
       ON f.opportunity_id IS NULL
@@ -126,93 +137,12 @@ WITH periods AS (
           f.closed_on IS NULL OR f.closed_on >= p.as_of
         )
       )
-    GROUP BY
-      p.period_key,
-      s.opportunity_id
-  ) AS k
-  JOIN stage_history AS h
-    ON h.opportunity_id = k.opportunity_id AND h.changed_at = k.picked_at
-), opportunity_states AS (
-  SELECT
-    p.period_key,
-    f.opportunity_id,
-    f.account_id,
-    f.owner_id,
-    f.type,
-    f.product_line,
-    f.region,
-    f.segment,
-    f.source,
-    f.motion,
-    f.created_at,
-    CASE WHEN h.opportunity_id IS NULL THEN 'opportunity' ELSE 'stage_history' END AS state_source,
-    COALESCE(h.stage, f.stage) AS stage,
-    LOWER(TRIM(REPLACE(COALESCE(h.stage, f.stage), '_', ' '))) AS stage_key,
-    COALESCE(h.amount, f.amount) AS amount,
-    COALESCE(h.close_date, f.close_date) AS close_date,
-    CASE
-      WHEN f.closed_on < p.as_of
-      THEN f.status
-      WHEN h.status IN ('won', 'lost')
-      THEN h.status
-      ELSE 'open'
-    END AS status,
-    CASE
-      WHEN COALESCE(h.amount, f.amount) < 10000
-      THEN '<10k'
-      WHEN COALESCE(h.amount, f.amount) < 50000
-      THEN '10k-50k'
-      WHEN COALESCE(h.amount, f.amount) < 250000
-      THEN '50k-250k'
-      ELSE '250k+'
-    END AS deal_size_band,
-    0 AS is_deleted
-  FROM periods AS p
-  JOIN opportunity_facts AS f
-    ON f.created_at <= p.as_of
-  LEFT JOIN stage_history_as_of AS h
-    ON h.period_key = p.period_key AND h.opportunity_id = f.opportunity_id
-  UNION ALL
-  SELECT
-    p.period_key,
-    h.opportunity_id,
-    CAST(NULL AS TEXT) AS account_id,
-    CAST(NULL AS TEXT) AS owner_id,
-    CAST(NULL AS TEXT) AS type,
-    CAST(NULL AS TEXT) AS product_line,
-    CAST(NULL AS TEXT) AS region,
-    CAST(NULL AS TEXT) AS segment,
-    CAST(NULL AS TEXT) AS source,
-    CAST(NULL AS TEXT) AS motion,
-    h.first_changed_on AS created_at,
-    'stage_history' AS state_source,
-    h.stage,
-    LOWER(TRIM(REPLACE(h.stage, '_', ' '))) AS stage_key,
-    h.amount,
-    h.close_date,
-    CASE WHEN h.status IN ('won', 'lost') THEN h.status ELSE 'open' END AS status,
-    CASE
-      WHEN h.amount < 10000
-      THEN '<10k'
-      WHEN h.amount < 50000
-      THEN '10k-50k'
-      WHEN h.amount < 250000
-      THEN '50k-250k'
-      ELSE '250k+'
-    END AS deal_size_band,
-    1 AS is_deleted
-  FROM periods AS p
-  JOIN stage_history_as_of AS h
-    ON h.period_key = p.period_key
-  LEFT JOIN opportunities AS o
-    ON o.opportunity_id = h.opportunity_id
+  ) AS w
   WHERE
-    o.opportunity_id IS NULL
-    AND h.first_changed_on <= p.as_of
-    AND h.last_changed_on >= p.as_of
+    w.changed_at = w.picked_at
 ), open_pipeline AS (
   SELECT
-    p.period_key,
+    s.period_key,
     s.opportunity_id,
     s.account_id,
     s.owner_id,
@@ -229,10 +159,85 @@ WITH periods AS (
     s.state_source,
     COALESCE(sm.probability, 0) AS probability,
     s.amount * COALESCE(sm.probability, 0) AS weighted_amount,
-    CASE WHEN s.close_date BETWEEN p.period_start AND p.period_end THEN 1 ELSE 0 END AS due_in_period
-  FROM periods AS p
-  JOIN opportunity_states AS s
-    ON s.period_key = p.period_key AND s.status = 'open'
+    CASE WHEN s.close_date BETWEEN s.period_start AND s.period_end THEN 1 ELSE 0 END AS due_in_period
+  FROM (
+    SELECT
+      p.period_key,
+      p.period_start,
+      p.period_end,
+      f.opportunity_id,
+      f.account_id,
+      f.owner_id,
+      f.type,
+      f.product_line,
+      f.region,
+      f.segment,
+      f.source,
+      f.motion,
+      CASE WHEN h.opportunity_id IS NULL THEN 'opportunity' ELSE 'stage_history' END AS state_source,
+      COALESCE(h.stage, f.stage) AS stage,
+      LOWER(TRIM(REPLACE(COALESCE(h.stage, f.stage), '_', ' '))) AS stage_key,
+      COALESCE(h.amount, f.amount) AS amount,
+      COALESCE(h.close_date, f.close_date) AS close_date,
+      CASE
+        WHEN COALESCE(h.amount, f.amount) < 10000
+        THEN '<10k'
+        WHEN COALESCE(h.amount, f.amount) < 50000
+        THEN '10k-50k'
+        WHEN COALESCE(h.amount, f.amount) < 250000
+        THEN '50k-250k'
+        ELSE '250k+'
+      END AS deal_size_band
+    FROM periods AS p
+    JOIN opportunity_facts AS f
+      ON f.created_at <= p.as_of AND (
+        f.closed_on IS NULL OR f.closed_on >= p.as_of
+      )
+    LEFT JOIN stage_history_as_of AS h
+      ON h.period_key = p.period_key AND h.opportunity_id = f.opportunity_id
+    WHERE
+      h.status IS NULL OR NOT h.status IN ('won', 'lost')
+    UNION ALL
+    SELECT
+      p.period_key,
+      p.period_start,
+      p.period_end,
+      h.opportunity_id,
+      CAST(NULL AS TEXT) AS account_id,
+      CAST(NULL AS TEXT) AS owner_id,
+      CAST(NULL AS TEXT) AS type,
+      CAST(NULL AS TEXT) AS product_line,
+      CAST(NULL AS TEXT) AS region,
+      CAST(NULL AS TEXT) AS segment,
+      CAST(NULL AS TEXT) AS source,
+      CAST(NULL AS TEXT) AS motion,
+      'stage_history' AS state_source,
+      h.stage,
+      LOWER(TRIM(REPLACE(h.stage, '_', ' '))) AS stage_key,
+      h.amount,
+      h.close_date,
+      CASE
+        WHEN h.amount < 10000
+        THEN '<10k'
+        WHEN h.amount < 50000
+        THEN '10k-50k'
+        WHEN h.amount < 250000
+        THEN '50k-250k'
+        ELSE '250k+'
+      END AS deal_size_band
+    FROM periods AS p
+    JOIN stage_history_as_of AS h
+      ON h.period_key = p.period_key
+    LEFT JOIN opportunities AS o
+      ON o.opportunity_id = h.opportunity_id
+    WHERE
+      o.opportunity_id IS NULL
+      AND h.first_changed_on <= p.as_of
+      AND h.last_changed_on >= p.as_of
+      AND (
+        h.status IS NULL OR NOT h.status IN ('won', 'lost')
+      )
+  ) AS s
   LEFT JOIN stage_map AS sm
     ON sm.stage = s.stage_key
 ), kpi_open_pipeline_due AS (
@@ -252,6 +257,7 @@ WITH periods AS (
     p.period_key,
     q.rep_id AS owner_id,
     CASE WHEN q.rep_id IS NULL THEN 1 ELSE 0 END AS is_company,
+    CASE WHEN q.rep_id IS NULL THEN 1 ELSE 0 END AS total_only,
     q.amount * (
       DATE_DIFF('DAY', GREATEST(q.period_start, p.period_start), LEAST(q.period_end, p.period_end)) + 1
     ) / (

@@ -115,6 +115,7 @@ WITH periods AS (
     p.period_key,
     q.rep_id AS owner_id,
     CASE WHEN q.rep_id IS NULL THEN 1 ELSE 0 END AS is_company,
+    CASE WHEN q.rep_id IS NULL THEN 1 ELSE 0 END AS total_only,
     q.amount * (
       DATEDIFF(DAY, GREATEST(q.period_start, p.period_start), LEAST(q.period_end, p.period_end)) + 1
     ) / (
