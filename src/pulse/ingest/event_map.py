@@ -31,9 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pulse.errors import Issue, MappingError, did_you_mean
+from pulse.ingest.mapping import LineDoc
 
 EVENT_MAP_FILE = "event_map.yml"
 KINDS = ("signed_up", "activated", "pql", "paid", "upgraded", "first_value")
@@ -182,46 +181,7 @@ def workspace_event_map(workspace_dir: Path | None) -> EventMap:
     return default_event_map()
 
 
-class _Lines:
-    """A YAML document as plain data plus the line of every node, by key path."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.lines: dict[tuple[str, ...], int] = {}
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8-sig"))
-        try:
-            node = loader.get_single_node()
-            self.data = self._build(loader, node, ()) if node is not None else None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            raise EventMapError(
-                f"event map {path} is not valid YAML",
-                [Issue(str(exc).splitlines()[0], str(path), line)],
-            ) from exc
-        finally:
-            loader.dispose()
-
-    def _build(self, loader: yaml.SafeLoader, node: yaml.Node, where: tuple[str, ...]) -> Any:
-        self.lines.setdefault(where, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(loader.construct_object(key_node))
-                self.lines[(*where, key)] = key_node.start_mark.line + 1
-                out[key] = self._build(loader, value_node, (*where, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self._build(loader, item, (*where, str(i))) for i, item in enumerate(node.value)
-            ]
-        return loader.construct_object(node)
-
-    def issue(self, where: tuple[str, ...], message: str) -> Issue:
-        return Issue(message, str(self.path), self.lines.get(where))
-
-
-def _names(doc: _Lines, where: tuple[str, ...], value: Any, issues: list[Issue]) -> list[str]:
+def _names(doc: LineDoc, where: tuple[str, ...], value: Any, issues: list[Issue]) -> list[str]:
     """A name or a list of names (text; an empty list turns the setting off)."""
     items = value if isinstance(value, list) else [value]
     label = ".".join(where)
@@ -244,7 +204,12 @@ def load_event_map(path: Path) -> EventMap:
 
     Raises :class:`EventMapError` listing every problem, each with the file and line.
     """
-    doc = _Lines(path)
+    doc = LineDoc(
+        path,
+        path.read_text(encoding="utf-8-sig"),
+        f"event map {path} is not valid YAML",
+        EventMapError,
+    )
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise EventMapError(

@@ -161,10 +161,21 @@ def _scalar_text(value: Any) -> str:
     return str(value)
 
 
-class _Doc:
-    """A loaded YAML document that remembers the line of every node, by key path."""
+class LineDoc:
+    """A loaded YAML document that remembers the line of every node, by key path.
 
-    def __init__(self, path: Path, text: str):
+    Shared by mappings and event maps. Only ``true``/``false`` are booleans (see ``_Loader``).
+    Invalid YAML raises ``error`` (a MappingError type) with ``message`` (default
+    ``NAME: invalid YAML``) and the line the parser stopped at.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        message: str | None = None,
+        error: type[MappingError] = MappingError,
+    ):
         self.path = path
         self.lines: dict[tuple[str, ...], int] = {}
         loader = _Loader(text)
@@ -174,8 +185,8 @@ class _Doc:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
-            raise MappingError(
-                f"{path.name}: invalid YAML",
+            raise error(
+                message or f"{path.name}: invalid YAML",
                 [Issue(str(exc).splitlines()[0], str(path), line)],
             ) from exc
         finally:
@@ -196,6 +207,10 @@ class _Doc:
 
     def line(self, *path: str) -> int | None:
         return self.lines.get(tuple(path))
+
+    def issue(self, where: tuple[str, ...], message: str) -> Issue:
+        """An issue at the line of the node at ``where``."""
+        return Issue(message, str(self.path), self.lines.get(where))
 
 
 def resolve_mapping_path(spec: str | Path) -> tuple[str, Path]:
@@ -233,7 +248,7 @@ def load_mapping(spec: str | Path, table: Table) -> TableMapping:
     mapping file's path and line.
     """
     name, path = resolve_mapping_path(spec)
-    doc = _Doc(path, path.read_text(encoding="utf-8-sig"))
+    doc = LineDoc(path, path.read_text(encoding="utf-8-sig"))
     issues: list[Issue] = []
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
@@ -338,7 +353,7 @@ _NUMERIC = (ColumnType.INTEGER, ColumnType.NUMBER, ColumnType.MONEY)
 
 
 def _aggregate_setting(
-    doc: _Doc, value: Any, where: tuple[str, ...], table: Table, issues: list[Issue]
+    doc: LineDoc, value: Any, where: tuple[str, ...], table: Table, issues: list[Issue]
 ) -> dict[str, str]:
     """``aggregate``: canonical column → sum | count | avg | min | max (non-key columns)."""
     if value is None:
@@ -394,7 +409,7 @@ def _aggregate_setting(
 
 
 def _match_setting(
-    doc: _Doc, value: Any, where: tuple[str, ...], issues: list[Issue]
+    doc: LineDoc, value: Any, where: tuple[str, ...], issues: list[Issue]
 ) -> tuple[bool, float | None]:
     """``match_accounts``: true/false, or ``{threshold: 0.9}`` (which turns matching on)."""
     if value is None or isinstance(value, bool):
@@ -423,8 +438,8 @@ def _match_setting(
     return False, None
 
 
-def _issue(doc: _Doc, path: tuple[str, ...], message: str) -> Issue:
-    return Issue(message, str(doc.path), doc.line(*path))
+def _issue(doc: LineDoc, path: tuple[str, ...], message: str) -> Issue:
+    return doc.issue(path, message)
 
 
 def _mapping_error(name: str, issues: list[Issue]) -> MappingError:
@@ -432,7 +447,7 @@ def _mapping_error(name: str, issues: list[Issue]) -> MappingError:
 
 
 def _check_keys(
-    doc: _Doc,
+    doc: LineDoc,
     data: dict[str, Any],
     prefix: tuple[str, ...],
     allowed: tuple[str, ...],
@@ -452,7 +467,7 @@ def _check_keys(
 
 
 def _rule(
-    doc: _Doc,
+    doc: LineDoc,
     where: tuple[str, ...],
     target: str,
     spec: Any,
