@@ -18,6 +18,7 @@ INVOICES = (
     "SELECT invoice_id, account_id, issued_at, due_at, paid_at, amount, cost, product_line, "
     "currency FROM invoices ORDER BY 1"
 )
+TERRITORIES = "SELECT invoice_id, territory FROM invoices ORDER BY 1"
 SPEND = "SELECT period_start, category, channel, period_end, amount FROM spend ORDER BY 1, 2, 3"
 
 
@@ -46,6 +47,11 @@ def test_quickbooks_invoices(crm: Workspace) -> None:
         # balance 0 but no payment in the export: the paid date is unknown; no class → item
         ("132:1", "Cyberdyne Systems", date(2024, 2, 20), date(2024, 3, 21), None,
          Decimal("450.5"), Decimal("285.75"), "Spare parts", "USD"),
+    ]  # fmt: skip
+    # the territory is the invoice's location (DepartmentRef); 131 and 132 have none
+    assert rows(crm, TERRITORIES) == [
+        ("130:#4", "West"), ("130:1", "West"), ("130:3", "West"), ("130:4", "West"),
+        ("131:1", None), ("132:1", None),
     ]  # fmt: skip
     report = result.matches
     assert report is not None
@@ -88,6 +94,10 @@ def test_xero_invoices(crm: Workspace) -> None:
         ("INV-0002:#1", "001D", date(2024, 4, 1), date(2024, 4, 30), None,
          Decimal("1000"), None, "LIC", "NZD"),
     ]  # fmt: skip
+    # the territory is the tracking category named Region; a line without tracking has none
+    assert rows(crm, TERRITORIES) == [
+        ("INV-0001:a1", "North"), ("INV-0001:a2", None), ("INV-0002:#1", "South"),
+    ]  # fmt: skip
 
 
 def test_xero_spend(ws: Workspace) -> None:
@@ -114,6 +124,10 @@ def test_netsuite_invoices(crm: Workspace) -> None:
         # an entity number in front of the name: not matched, kept and listed
         ("INV10025", "C1045 Cyberdyne Systems", date(2024, 2, 5), date(2024, 3, 6), None,
          Decimal("1234.56"), None, "Spare Parts", None),
+    ]  # fmt: skip
+    # the territory is the saved search's Location column
+    assert rows(crm, TERRITORIES) == [
+        ("INV10023", "East"), ("INV10024", "West"), ("INV10025", None),
     ]  # fmt: skip
     assert result.matches is not None
     assert [m.raw for m in result.matches.unmatched] == ["C1045 Cyberdyne Systems"]

@@ -10,7 +10,8 @@ lines, also inside a ``GroupLineDetail`` bundle; a ``DiscountLineDetail`` line b
 negative line; sub-total and description lines are skipped). The invoice line id is
 ``<Invoice.Id>:<Line.Id>`` (``<Invoice.Id>:#<position>`` for a line without an id). The customer is ``CustomerRef.name`` up to the first ``:`` (a
 sub-customer or job ``Parent:Job 1`` belongs to its parent company). The product line is the
-line's class, else the invoice's class, else the item. **The paid date is not on the invoice**:
+line's class, else the invoice's class, else the item; the territory is the invoice's location
+(``DepartmentRef``, QuickBooks' Locations feature). **The paid date is not on the invoice**:
 when the document also holds ``Payment`` entities, an invoice whose ``Balance`` is 0 is paid on
 the date of the latest payment applied to it. When it holds ``Item`` entities, a line's cost is
 ``Qty × Item.PurchaseCost``.
@@ -181,6 +182,7 @@ def quickbooks_invoices(document: Any) -> Iterable[dict[str, Any]]:
                     "product_line": _ref_name(detail.get("ClassRef"))
                     or _ref_name(invoice.get("ClassRef"))
                     or _ref_name(detail.get("ItemRef")),
+                    "territory": _ref_name(invoice.get("DepartmentRef")),
                     "currency": (invoice.get("CurrencyRef") or {}).get("value"),
                     "balance": _text(balance),
                 }

@@ -75,6 +75,17 @@ def _product(line: dict[str, Any]) -> str | None:
     return str(code) if code else None
 
 
+def _territory(line: dict[str, Any]) -> str | None:
+    """The option of the line's tracking category named Region, Territory or Location."""
+    for t in line.get("Tracking") or []:
+        if not isinstance(t, dict) or not t.get("Option"):
+            continue
+        name = str(t.get("Name", "")).lower()
+        if any(word in name for word in ("region", "territory", "location")):
+            return str(t["Option"])
+    return None
+
+
 @normalizer("xero_invoices")
 def xero_invoices(document: Any) -> Iterable[dict[str, Any]]:
     """One record per line item of each issued Xero sales invoice."""
@@ -103,6 +114,7 @@ def xero_invoices(document: Any) -> Iterable[dict[str, Any]]:
                     "paid_at": xero_date(invoice.get("FullyPaidOnDate")),
                     "amount": None if amount is None else str(amount),
                     "product_line": _product(line),
+                    "territory": _territory(line),
                     "currency": invoice.get("CurrencyCode"),
                     "description": line.get("Description"),
                     "status": invoice.get("Status"),
