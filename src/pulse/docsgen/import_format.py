@@ -8,6 +8,7 @@ what the importer does.
 from __future__ import annotations
 
 from pulse.ingest.coerce import ACCEPTED
+from pulse.ingest.quirks import EXAMPLES, MAX_PAIRS, MAX_VALUES, dimension_columns
 from pulse.tables import TABLES, Column, ColumnType, Table
 
 TARGET = "docs/reference/import-format.md"
@@ -118,6 +119,60 @@ def _accepted() -> list[str]:
     return out
 
 
+_FINDINGS = """\
+## Findings
+
+Some quirks of real data do not make a row invalid but deserve a look. After an import
+commits, Pulse checks the rows it wrote and prints each finding as a `note:` line after the
+import's summary; the findings are also appended to the import's note in `pulse data log`.
+Findings never refuse a file: the rows stay as they were imported.
+
+- **Spelling variants** in a table's categorical columns (listed below): two values equal once
+  lower-cased with spaces and punctuation removed (`GTXPro` and `GTX Pro`), or, both 6
+  characters or more, one edit apart (`technolgy` and `technology`). Values differing only in
+  their digits (`Stage 1`, `Stage 2`) are not variants, and a column with more than {max_values:,}
+  distinct values is not compared. Rows from earlier imports count: a pair is reported when
+  the import brought at least one of its values. The rarer value comes first, at most {max_pairs} per
+  column.
+
+  `accounts.industry: 'technolgy' (12 rows) looks like 'Technology' (67 rows) spelled
+  differently; map one to the other with a value map in the mapping file`
+
+- **Closed before created**: a won or lost opportunity whose `closed_at` (else `close_date`)
+  is before its `created_at`, or before the `created_at` of the lead that converted into it
+  (`leads.opportunity_id`; checked when either table is imported). Up to {examples} examples,
+  with their file lines.
+
+  `opportunities: 1 deal closed (won or lost) before its lead arrived (leads.created_at),
+  e.g. 'b91cf8812365f50ff4bda4bcd6206b05' (line 669, lead created 2018-03-08, closed
+  2018-03-06)`
+
+- **Blank-space numbers**: cells of an integer, number or money column holding only spaces
+  (or tabs) are read as missing (a required column still refuses them). An empty cell is the
+  usual way to write a missing value and is not reported.
+
+  `health_signals.usage: 11 values hold only spaces in column 'TotalCharges' and were read as
+  missing, e.g. lines 490, 755, 938`
+
+Categorical columns compared for spelling variants: text columns outside the key that are not
+ids (`*_id`), names or domains, and have no fixed set of allowed values.
+"""
+
+
+def _findings() -> list[str]:
+    out = [
+        _FINDINGS.format(max_values=MAX_VALUES, max_pairs=MAX_PAIRS, examples=EXAMPLES),
+        "| table | categorical columns |",
+        "|---|---|",
+    ]
+    for table in TABLES.values():
+        columns = dimension_columns(table)
+        if columns:
+            out.append(f"| `{table.name}` | {', '.join(f'`{c.name}`' for c in columns)} |")
+    out.append("")
+    return out
+
+
 def _required(table: Table, column: Column) -> str:
     if column.name in table.key:
         return "key, may be empty" if column.may_be_empty else "key"
@@ -147,6 +202,7 @@ def render() -> str:
         "",
         _INTRO,
         *_accepted(),
+        *_findings(),
         _MAPPING,
         "## Tables",
         "",

@@ -41,6 +41,7 @@ from pulse.ingest.matching import (
 from pulse.ingest.normalizers import normalizer_context
 from pulse.ingest.plan import Plan, make_plan
 from pulse.ingest.progress import ImportProgress
+from pulse.ingest.quirks import Imported, check_import
 from pulse.ingest.readers import Source, detect_kind, open_source
 from pulse.ingest.readers.delimited import translate_csv_error
 from pulse.ingest.readers.records import open_records
@@ -358,7 +359,8 @@ def _run(
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
-            return result
+            # after the commit: findings are warnings and never undo or block the import
+            return job.with_findings(result)
         finally:
             drop_map(con)
             source.close()
@@ -407,6 +409,7 @@ class _Job:
     replace: bool
     sha256: Callable[[], str]
     matches: MatchReport | None = None
+    written: str | None = None  # SQL of the rows written; None: the whole table (fast path)
 
     def fast(self) -> ImportResult | None:
         """Into an empty table, type and insert in one streaming pass; None: use the stage.
@@ -468,7 +471,17 @@ class _Job:
             provided = [pc.column.name for pc in self.plan.columns]
             new_rows = validator.final_select()
             counts = write_rows(con, self.table, new_rows, provided, self.replace)
+        self.written = f"({new_rows})"
         return self.finish(counts, checks.rows)
+
+    def with_findings(self, result: ImportResult) -> ImportResult:
+        """The result with the data's quirks (:mod:`pulse.ingest.quirks`) added to its warnings."""
+        provided = tuple(pc.column.name for pc in self.plan.columns)
+        imported = Imported(self.table, self.written, provided, self.source, self.plan)
+        findings = check_import(self.con, imported, result.import_id)
+        if not findings:
+            return result
+        return dataclasses.replace(result, warnings=(*result.warnings, *findings))
 
     def finish(self, counts: WriteCounts, rows: int) -> ImportResult:
         """Count rows the mapping skipped, append the import-log row, build the result."""
