@@ -1,7 +1,15 @@
-"""The embedded default engine: the workspace's own DuckDB file."""
+"""The embedded default engine: the workspace's own DuckDB file.
+
+Queries run under a memory limit — ``PULSE_DUCKDB_MEMORY_LIMIT`` (a DuckDB size such as
+``4GB``), default :data:`DEFAULT_MEMORY_LIMIT` — rather than DuckDB's own default of 80% of the
+machine, so a server computing for many clients at once stays bounded: beyond it DuckDB spills
+intermediate results and shared models to a temporary folder next to the database
+(``pulse.duckdb.tmp``) instead of growing.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable
 from pathlib import Path
 
@@ -9,6 +17,13 @@ import duckdb
 import pyarrow as pa
 
 from pulse.errors import EngineError
+
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
+def memory_limit() -> str:
+    """The query memory limit: ``PULSE_DUCKDB_MEMORY_LIMIT``, else :data:`DEFAULT_MEMORY_LIMIT`."""
+    return os.environ.get("PULSE_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
 class DuckDBEngine:
@@ -37,6 +52,15 @@ class DuckDBEngine:
             self._owned = True
         # DuckDB draws a progress bar on stdout for long queries; it would corrupt JSON output.
         self._con.execute("SET enable_progress_bar = false")
+        if self._owned:
+            try:
+                self._con.execute(f"SET memory_limit = '{memory_limit()}'")
+            except duckdb.Error as exc:
+                self._con.close()
+                raise EngineError(
+                    f"PULSE_DUCKDB_MEMORY_LIMIT is not a size DuckDB understands: {memory_limit()!r}",
+                    hint="write a size such as 2GB or 512MB",
+                ) from exc
         self._key: Hashable | None = None
         self._tables: set[str] = set()
 
