@@ -39,11 +39,11 @@ def test_an_aggregating_model_read_by_two_kpis_is_shared() -> None:
     both = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
     )
-    assert "customer_bridge" in both[0]
-    assert both[0]["customer_bridge"] is both[1]["customer_bridge"]
+    assert "mrr_movements" in both[0]
+    assert both[0]["mrr_movements"] is both[1]["mrr_movements"]
     # read once (by arr_bridge's KPI) it stays inline
     alone = share_models(planner, [Statement("arr_bridge", (Q2,))], Context())
-    assert "customer_bridge" not in alone[0]
+    assert "mrr_movements" not in alone[0]
 
 
 def test_a_row_by_row_model_stays_inline() -> None:
@@ -57,9 +57,9 @@ def test_a_row_by_row_model_stays_inline() -> None:
 
 def test_period_models_are_shared_only_between_the_same_periods() -> None:
     catalog = load_catalog()
-    assert reads_periods(catalog, "customer_bridge")
+    assert reads_periods(catalog, "month_end_snapshots")
     assert reads_periods(catalog, "stage_history_as_of")
-    assert not reads_periods(catalog, "fx_month_rates")
+    assert not reads_periods(catalog, "mrr_movements")
     planner = Planner(catalog)
     same = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
@@ -67,10 +67,10 @@ def test_period_models_are_shared_only_between_the_same_periods() -> None:
     other = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2_START,))], Context()
     )
-    assert same[0]["customer_bridge"] is same[1]["customer_bridge"]
-    assert "customer_bridge" not in other[0]  # read once for each set of periods
+    assert same[0]["month_end_snapshots"] is same[1]["month_end_snapshots"]
+    assert "month_end_snapshots" not in other[0]  # read once for each set of periods
     # a model that does not read the periods is shared whatever they are
-    assert other[0]["fx_month_rates"] is other[1]["fx_month_rates"]
+    assert other[0]["mrr_movements"] is other[1]["mrr_movements"]
 
 
 def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:
@@ -80,24 +80,26 @@ def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:
     planner = Planner(load_catalog())
     alone = share_models(planner, [Statement("data_quality_score", (Q2,))], Context())[0]
     assert alone == {}
-    # scope_movements is read three times by mrr_movements, only inside customer_bridge: shared
-    # by two KPIs, customer_bridge is one table and scope_movements a CTE inside it.
+    # scope_movements is read three times, only inside mrr_movements: shared by two KPIs,
+    # mrr_movements is one table and scope_movements a CTE inside it.
     both = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
     )
-    assert "customer_bridge" in both[0]
+    assert "mrr_movements" in both[0]
     assert "scope_movements" not in both[0]
-    assert "stream_levels" not in both[0]
+    assert "scope_levels" not in both[0]
 
 
 def test_a_model_read_by_two_computations_is_shared() -> None:
-    # bound_snapshots is read by the bridge (inside customer_bridge's table) and by arr's model:
-    # two computations, one table.
+    # stream_levels is read by the bridge's movements (inside mrr_movements' table) and by the
+    # month-end snapshots (inside theirs): two computations, one table.
     planner = Planner(load_catalog())
     both = share_models(
-        planner, [Statement("arr_bridge", (Q2,)), Statement("arr", (Q2,))], Context()
+        planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
     )
-    assert both[0]["bound_snapshots"] is both[1]["bound_snapshots"]
+    assert both[0]["stream_levels"] is both[1]["stream_levels"]
+    # bridge_rows only unions and joins: inline in each statement, never a table
+    assert "bridge_rows" not in both[0]
 
 
 def _values(results: list[Any]) -> list[tuple[str, Any, Any]]:

@@ -9,7 +9,11 @@ The query is written in DuckDB SQL and transpiled by sqlglot to the target diale
          kpi_<ref> AS (…), …               -- referenced KPIs, at the same periods and segments
     SELECT period_key, <dims>, value, numerator, denominator, c_<component>, …
 
-Every output row is one (period, segment). Ratios are ratios of sums, with the ``NULLIF``
+Every output row is one (period, segment). Rows are matched to periods by the KPI's time
+dimension falling between the period's start and end; when every period is one whole calendar
+week, month, quarter or year (:func:`calendar_grain`), the join also says that the date's
+truncation to that unit is the period's start — implied by the range, so the rows are the same,
+but an equality the engine can hash-join on instead of sorting every row into the ranges. Ratios are ratios of sums, with the ``NULLIF``
 guard added here so authors never write it. A model row with ``total_only = 1`` (a model may
 declare that column) counts in the whole-company figure only: a split by any dimension leaves it
 out (the company quota row of ``quota_periods`` is no owner's quota).
@@ -17,9 +21,10 @@ out (the company quota row of ``quota_periods`` is no owner's quota).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlglot
 from sqlglot import exp
@@ -102,6 +107,27 @@ def context_ctes(periods: list[PeriodSpec], ctx: Context) -> dict[str, str]:
     return {"periods": rows, "stage_map": stages, "pulse_settings": settings}
 
 
+def _whole(grain: str, start: date, end: date) -> bool:
+    if grain == "week":
+        return start.isoweekday() == 1 and end == start + timedelta(days=6)
+    if start.day != 1:
+        return False
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    if (grain == "quarter" and start.month % 3 != 1) or (grain == "year" and start.month != 1):
+        return False
+    last_month = start.month + months - 1
+    return end == date(start.year, last_month, monthrange(start.year, last_month)[1])
+
+
+def calendar_grain(periods: list[PeriodSpec]) -> str | None:
+    """'week', 'month', 'quarter' or 'year' when every period is one whole calendar unit of it
+    (an ISO week from Monday), else None."""
+    for grain in ("month", "quarter", "year", "week"):
+        if periods and all(_whole(grain, p.start, p.end) for p in periods):
+            return grain
+    return None
+
+
 def _guard_divisions(sql: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
 
@@ -138,11 +164,11 @@ class Planner:
                     hint=f"dimensions of {kpi.id}: {valid}",
                 )
 
-    def _select(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
+    def _select(self, kpi: KPI, dims: list[str], ctes: dict[str, str], grain: str | None) -> str:
         """The SELECT for one KPI; adds the CTEs it needs (refs, models) to ``ctes``."""
         if kpi.refs:
-            return self._select_refs(kpi, dims, ctes)
-        return self._select_model(kpi, dims, ctes)
+            return self._select_refs(kpi, dims, ctes, grain)
+        return self._select_model(kpi, dims, ctes, grain)
 
     def add_model(self, name: str, ctes: dict[str, str]) -> None:
         """Add model ``name`` and the models it reads to ``ctes``, dependencies first.
@@ -160,7 +186,9 @@ class Planner:
             self.add_model(dep, ctes)
         ctes[name] = self.catalog.model(name).sql
 
-    def _select_model(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
+    def _select_model(
+        self, kpi: KPI, dims: list[str], ctes: dict[str, str], grain: str | None
+    ) -> str:
         assert kpi.model is not None
         self.add_model(kpi.model, ctes)
         model = self.catalog.model(kpi.model)
@@ -183,24 +211,28 @@ class Planner:
         else:  # a derived formula always has refs
             raise AssertionError("derived KPIs are planned by _select_refs")
         cols += [f"{render(expr, 'm')} AS c_{name}" for name, expr in kpi.components.items()]
-        if model.uses_periods:
-            on = "m.period_key = p.period_key"
-            if kpi.time_dimension:
-                on += f" AND m.{kpi.time_dimension} BETWEEN p.period_start AND p.period_end"
+        on = "m.period_key = p.period_key AND " if model.uses_periods else ""
+        if kpi.time_dimension:
+            column = f"m.{kpi.time_dimension}"
+            if grain is not None:
+                on += f"CAST(DATE_TRUNC('{grain}', {column}) AS DATE) = p.period_start AND "
+            on += f"{column} BETWEEN p.period_start AND p.period_end"
         else:
-            on = f"m.{kpi.time_dimension} BETWEEN p.period_start AND p.period_end"
+            on = on.removesuffix(" AND ")
         if dims and TOTAL_ONLY in model.columns:
             on += f" AND m.{TOTAL_ONLY} = 0"
         join = "JOIN" if dims else "LEFT JOIN"
         group = ", ".join(["p.period_key", *(f"m.{d}" for d in dims)])
         return f"SELECT {', '.join(cols)} FROM periods AS p {join} {kpi.model} AS m ON {on} GROUP BY {group}"
 
-    def _select_refs(self, kpi: KPI, dims: list[str], ctes: dict[str, str]) -> str:
+    def _select_refs(
+        self, kpi: KPI, dims: list[str], ctes: dict[str, str], grain: str | None
+    ) -> str:
         refs = kpi.refs
         for ref in refs:
             name = f"kpi_{ref}"
             if name not in ctes:
-                body = self._select(self.catalog.get(ref), dims, ctes)
+                body = self._select(self.catalog.get(ref), dims, ctes, grain)
                 ctes[name] = body
         ref_sql = {ref: f"kpi_{ref}.value" for ref in refs}
         if dims:
@@ -243,7 +275,7 @@ class Planner:
         kpi = self.catalog.get(kpi_id)
         self.check_dimensions(kpi, dims)
         ctes: dict[str, str] = dict(context_ctes(periods, ctx))
-        body = self._select(kpi, dims, ctes)
+        body = self._select(kpi, dims, ctes, calendar_grain(periods))
         with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
         order = ", ".join(["period_key", *dims])
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS result ORDER BY {order}"

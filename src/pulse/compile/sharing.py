@@ -1,16 +1,16 @@
 """One computation per SQL model shared by the KPIs that read it.
 
 Planned one at a time, every KPI carries its models as CTEs, and each KPI of a scorecard
-recomputed the models it shares with the others (the ARR bridge's models ran for ``arr_bridge``,
-``net_new_arr``, ``magic_number`` and ``cac_payback_months`` alike). :func:`share_models` looks at
-every statement of a batch, counts how many separate computations would compute each model — each
-statement whose KPIs read it, and each computation of a model reading it (one in all for a shared
-reader) — and computes a model needed by two or more once into a temporary table, which each
-statement then reads (:meth:`Planner.with_materialized`). Within one statement a model is one
-CTE, which DuckDB computes once however often the statement reads it (it materializes a CTE read
-more than once), so a model read only inside one computation — ``scope_movements``, read three
-times by ``mrr_movements`` inside ``customer_bridge`` — stays a CTE: writing it to a table would
-only add the cost of the write (measured: the ARR bridge 25-30% faster at 100,000 opportunities).
+recomputed the models it shares with the others (the ARR bridge's movements ran for
+``arr_bridge``, ``net_new_arr``, ``magic_number`` and ``cac_payback_months`` alike).
+:func:`share_models` looks at every statement of a batch, counts how many separate computations
+would compute each model — each statement whose KPIs read it, and each computation of a model
+reading it (one in all for a shared reader) — and computes a model needed by two or more once
+into a temporary table, which each statement then reads (:meth:`Planner.with_materialized`).
+Within one statement a model is one CTE, which DuckDB computes once however often the statement
+reads it (it materializes a CTE read more than once), so a model read only inside one
+computation — ``scope_movements``, read three times inside ``mrr_movements`` — stays a CTE:
+writing it to a table would only add the cost of the write.
 
 Only models that aggregate (GROUP BY, DISTINCT, window functions) or compute something costly
 on every row (regular expressions, edit distances) are shared: a plain row-by-row model such as
