@@ -74,7 +74,7 @@ def test_period_models_are_shared_only_between_the_same_periods() -> None:
 
 
 def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:
-    # dq_similar_keys joins dq_name_key_signatures with itself and dq_key_matches reads
+    # dq_similar_keys joins dq_name_key_signatures with itself and dq_duplicate_accounts reads
     # dq_similar_keys twice, all inside the one data_quality_score statement: DuckDB computes a
     # CTE read twice once, so a table would only add the write.
     planner = Planner(load_catalog())

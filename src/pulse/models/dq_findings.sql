@@ -2,6 +2,8 @@
 -- message). Kinds: duplicate_account (see dq_duplicate_accounts), unnamed_account, and on
 -- opportunities open at the as-of date: missing_stage, past_close_date (close_date before the
 -- as-of date) and stale_deal (no change for more than 90 days).
+-- A name or stage is missing when NULL or only spaces (LTRIM leaves nothing: one scan from the
+-- left, where TRIM would also scan back from the right).
 SELECT
   d.period_key,
   'duplicate_account' AS kind,
@@ -19,7 +21,7 @@ SELECT
   'account has no name' AS message
 FROM periods AS p
 JOIN accounts AS a ON a.created_at IS NULL OR a.created_at <= p.as_of
-WHERE NULLIF(TRIM(a.name), '') IS NULL
+WHERE a.name IS NULL OR LTRIM(a.name) = ''
 UNION ALL
 SELECT
   o.period_key,
@@ -29,7 +31,7 @@ SELECT
   'open opportunity has no stage' AS message
 FROM periods AS p
 JOIN dq_open_opportunities AS o ON o.period_key = p.period_key
-WHERE NULLIF(TRIM(o.stage), '') IS NULL
+WHERE o.stage IS NULL OR LTRIM(o.stage) = ''
 UNION ALL
 SELECT
   o.period_key,
