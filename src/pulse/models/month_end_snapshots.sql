@@ -17,12 +17,12 @@ JOIN (
     l.account_id,
     l.stream,
     l.month_index AS from_index,
-    LEAD(l.month_index) OVER (
+    LEAD(l.month_index, 1, 2147483647) OVER (
       PARTITION BY l.account_id, l.stream ORDER BY l.month_index
     ) AS to_index,
     l.mrr,
     l.arr
   FROM stream_levels AS l
 ) AS s
-  ON s.from_index <= w.month_index AND (s.to_index IS NULL OR s.to_index > w.month_index)
+  ON s.from_index <= w.month_index AND s.to_index > w.month_index
 WHERE s.arr > 0
