@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check numbers, never speed: no per-example deadline, which a loaded shared
+# machine would turn into random failures (speed is measured in benchmarks/).
+settings.register_profile("pulse", deadline=None)
+settings.load_profile("pulse")
 
 # Spark on tiny test tables: one partition and no adaptive re-planning make each query a few
 # short stages instead of dozens (the engine's defaults are for real data sizes).
