@@ -1,6 +1,6 @@
 """Property: reading only the candidate opportunities (a close date in the windows somewhere,
 open on one of the dates) gives the same opportunities behind every line as the plain
-``stage_history_as_of`` and ``opportunity_states`` models, row for row."""
+``open_candidate_states`` and ``opportunity_states`` models, row for row."""
 
 from __future__ import annotations
 
@@ -49,8 +49,19 @@ def test_candidate_filter_changes_no_row(
 
 def test_the_filters_are_applied(scratch: Scratch) -> None:
     models = changes._candidate_models(scratch.computer)
-    assert changes._FACTS_CANDIDATES in models["opportunity_states"]
-    assert changes._HISTORY_CANDIDATES in models["stage_history_as_of"]
+    history = "FROM (SELECT * FROM stage_history WHERE opportunity_id IN ("
+    facts = "JOIN (SELECT * FROM opportunity_facts WHERE created_at <= ("
+    assert history in models["open_candidate_states"]
+    assert facts in models["opportunity_states"]
+
+
+def test_a_table_is_replaced_under_its_alias() -> None:
+    sql = "SELECT s.a FROM t AS s JOIN u ON u.a = s.a UNION ALL SELECT a FROM t"
+    assert changes._reading(sql, "t", "SELECT * FROM t WHERE b = 1") == (
+        "SELECT s.a FROM (SELECT * FROM t WHERE b = 1) AS s JOIN u ON u.a = s.a "
+        "UNION ALL SELECT a FROM (SELECT * FROM t WHERE b = 1) AS t"
+    )
+    assert changes._reading(sql, "v", "SELECT 1") is None
 
 
 def test_the_filtered_sql_transpiles_to_spark(scratch: Scratch) -> None:

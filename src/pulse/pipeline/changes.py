@@ -30,7 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
+
+import sqlglot
+from sqlglot import exp
 
 from pulse.compile.planner import PeriodSpec
 from pulse.compute import Computer
@@ -317,32 +321,48 @@ WHERE b.in_from = 1 AND b.in_to = 1 AND {amount_effect} = 0 AND {stage_effect} =
 _WINDOWS = (
     "BETWEEN (SELECT MIN(period_start) FROM periods) AND (SELECT MAX(period_end) FROM periods)"
 )
-_HISTORY_FROM = "FROM stage_history AS s\n"
-_HISTORY_CANDIDATES = f"""FROM (SELECT * FROM stage_history WHERE opportunity_id IN (
+# The candidates, as the tables the two models read: the history of the opportunities with a
+# close date in the windows somewhere, and the facts of the opportunities that can be in either
+# pipeline. :func:`_reading` puts them in place of the models' own tables (by name, in the
+# parsed SQL, so the models' wording does not matter).
+_HISTORY_CANDIDATES = f"""SELECT * FROM stage_history WHERE opportunity_id IN (
     SELECT opportunity_id FROM stage_history WHERE close_date {_WINDOWS}
     UNION ALL
-    SELECT opportunity_id FROM opportunities WHERE close_date {_WINDOWS})) AS s
-"""
-_FACTS_JOIN = "JOIN opportunity_facts AS f ON f.created_at <= p.as_of"
-_FACTS_CANDIDATES = f"""JOIN (SELECT * FROM opportunity_facts
+    SELECT opportunity_id FROM opportunities WHERE close_date {_WINDOWS})"""
+_FACTS_CANDIDATES = f"""SELECT * FROM opportunity_facts
   WHERE created_at <= (SELECT MAX(as_of) FROM periods)
     AND (closed_on IS NULL OR closed_on >= (SELECT MIN(as_of) FROM periods))
     AND (close_date {_WINDOWS}
-      OR opportunity_id IN (SELECT opportunity_id FROM stage_history_as_of))) AS f
-  ON f.created_at <= p.as_of"""
+      OR opportunity_id IN (SELECT opportunity_id FROM stage_history_as_of))"""
+_CANDIDATES = (
+    ("open_candidate_states", "stage_history", _HISTORY_CANDIDATES),
+    ("opportunity_states", "opportunity_facts", _FACTS_CANDIDATES),
+)
+
+
+@lru_cache(maxsize=64)
+def _reading(sql: str, table: str, query: str) -> str | None:
+    """``sql`` with every read of ``table`` replaced by ``query`` (under the same alias), or
+    None when ``sql`` does not read ``table``."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    reads = [t for t in tree.find_all(exp.Table) if t.name == table and not t.db]
+    for read in reads:
+        alias = exp.TableAlias(this=exp.to_identifier(read.alias_or_name))
+        read.replace(exp.Subquery(this=sqlglot.parse_one(query, read="duckdb"), alias=alias))
+    return tree.sql(dialect="duckdb") if reads else None
 
 
 def _candidate_models(computer: Computer) -> dict[str, str]:
-    """``stage_history_as_of`` and ``opportunity_states`` reading only the candidates."""
+    """``open_candidate_states`` and ``opportunity_states`` reading only the candidates."""
     out = {}
-    for model, old, new in (
-        ("stage_history_as_of", _HISTORY_FROM, _HISTORY_CANDIDATES),
-        ("opportunity_states", _FACTS_JOIN, _FACTS_CANDIDATES),
-    ):
-        sql = computer.catalog.model(model).sql
-        if sql.count(old) != 1:
-            raise PulseError(f"internal error: the {model} model changed; update pipeline changes")
-        out[model] = sql.replace(old, new)
+    for model, table, query in _CANDIDATES:
+        sql = _reading(computer.catalog.model(model).sql, table, query)
+        if sql is None:
+            raise PulseError(
+                f"internal error: the {model} model no longer reads {table}; "
+                "update pipeline changes"
+            )
+        out[model] = sql
     return out
 
 
