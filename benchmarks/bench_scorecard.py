@@ -46,8 +46,9 @@ from report import machine, write_section
 REPO = Path(__file__).resolve().parents[1]
 ANCHOR = date(2026, 9, 30)
 PERIOD = "2026-Q3"
-# Issue 3: well under a second at 100,000; issue 8: under 2 seconds at 1,000,000.
-AIMS = {100_000: 1.0, 1_000_000: 2.0}
+# Issue 3: "well under a second" at 100,000, held here to half a second; issue 8: under 2
+# seconds at 1,000,000.
+AIMS = {100_000: 0.5, 1_000_000: 2.0}
 
 # Run in a child process with the old source tree first on sys.path: one cold scorecard.
 BEFORE_SCRIPT = """
@@ -195,26 +196,27 @@ KPI and period. Peak memory is this process's maximum resident set size so far.
 
 {notes_text}
 
-What changed against the previous pass (same numbers, checked above and by the KPI suites): the
-open pipeline computes the as-of states of the opportunities that can be open only (at scale most
-are closed), and the stage-history lookup is one pass with window aggregates instead of a
-grouping and a second read joined back; the data-quality checks look up the last change of open
-opportunities only; the invoice FX lookup runs once per currency and issue date instead of a
-range join per invoice; the bridge's month ends are an equality join; the duplicate matching
-compares only keys whose lengths are within two (an equality join per length offset), counts
-differing letters with one XOR, and looks for a letter's second occurrence only when it occurs;
-and models read only inside one statement (the bridge's stream levels and movements, the
-duplicate matching) stay CTEs, which DuckDB computes once, instead of being written to tables.
+What changed against the previous pass (same numbers, checked above and by the KPI suites):
+the bridge KPIs add up the bridge's rows directly (`bridge_rows`: start snapshot, movements, end
+snapshot) instead of first grouping them per customer, which only the detail listing needs; the
+month-end snapshots are taken once per month end, from the stream levels the movements are
+built from (the level in force at the month end), instead of adding up every active line once
+per period and role; when the periods are whole calendar months, quarters, weeks or years the
+rows join their period on `DATE_TRUNC` as well as the range, an equality DuckDB hash-joins
+instead of sorting every row into the ranges; the duplicate-name matching builds each key's
+block and letter set in one pass, meets only keys as long or up to two longer, computes the
+edit distance only on pairs the letter bound lets through and checks the few matching pairs
+per as-of date; and the open pipeline takes each opportunity's state from the validity
+interval of its history rows (from the day after a change to the day of the next), joined once
+to the periods' as-of dates, instead of windowing its history again for every period.
 
-Where an aim is missed, the cold time goes to a few models that each run once but stay heavy at
-that size: the ARR bridge's subscription models (per customer-stream windows over every month
-end where revenue can change, behind `arr_bridge`, `net_new_arr`, `magic_number`,
-`cac_payback_months`), the duplicate-name matching (the letter signatures of every name key, and
-the candidate pairs within each block of the same first three characters and digits — about 50
-names per block in the demo, so some 10 million pairs at 1,000,000 opportunities before the
-letter-count filter) and the stage-history lookup for the two as-of dates. They run once per data
-version; after that the scorecard is warm. Other contributors' jobs share this 2-core machine,
-so wall times swing from run to run (CPU time less so).
+Where an aim is missed, the cold time goes to models that each run once but stay heavy at that
+size: the bridge's movements (per customer-stream windows over every month end where revenue
+can change), the month-end snapshots and retention cohort (one row per customer, stream and
+month end), the duplicate-name matching (candidate pairs within blocks of the same first three
+characters and digits) and the stage-history lookup. They run once per data version; after
+that the scorecard is warm. Other contributors' jobs share this 2-core machine, so wall times
+swing from run to run (CPU time less so).
 
 Machine: {load}.
 

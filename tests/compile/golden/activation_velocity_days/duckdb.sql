@@ -72,7 +72,8 @@ FROM (
     SUM(m.is_paid) AS c_accounts
   FROM periods AS p
   LEFT JOIN signup_facts AS m
-    ON m.paid_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.paid_at) AS DATE) = p.period_start
+    AND m.paid_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -130,7 +130,8 @@ FROM (
     MIN(m.acv_per_deployment) AS c_lowest_deal
   FROM periods AS p
   LEFT JOIN deployment_facts AS m
-    ON m.closed_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.closed_on) AS DATE) = p.period_start
+    AND m.closed_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -43,6 +43,49 @@ WITH periods AS (
     CAST(0.5 AS DOUBLE) AS w_usage,
     CAST(0.25 AS DOUBLE) AS w_tickets,
     CAST(0.25 AS DOUBLE) AS w_nps
+), revenue_period_bounds AS (
+  SELECT
+    e.period_key,
+    e.period_start,
+    e.period_end,
+    e.start_index,
+    GREATEST(e.end_index, e.start_index) AS end_index,
+    GREATEST(12, GREATEST(e.end_index, e.start_index) - e.start_index) AS span_months,
+    GREATEST(e.end_index, e.start_index) - 12 AS trailing_start_index
+  FROM (
+    SELECT
+      d.period_key,
+      d.period_start,
+      d.period_end,
+      EXTRACT(YEAR FROM d.period_start) * 12 + EXTRACT(MONTH FROM d.period_start) - 2 AS start_index,
+      EXTRACT(YEAR FROM d.end_day) * 12 + EXTRACT(MONTH FROM d.end_day) - 1 - CASE WHEN d.end_day = LAST_DAY(d.end_day) THEN 0 ELSE 1 END AS end_index
+    FROM (
+      SELECT
+        p.period_key,
+        p.period_start,
+        p.period_end,
+        LEAST(p.period_end, COALESCE(p.as_of, p.period_end)) AS end_day
+      FROM periods AS p
+    ) AS d
+  ) AS e
+), snapshot_months AS (
+  SELECT
+    b.period_key,
+    'start' AS role,
+    b.start_index AS month_index
+  FROM revenue_period_bounds AS b
+  UNION ALL
+  SELECT
+    b.period_key,
+    'end' AS role,
+    b.end_index AS month_index
+  FROM revenue_period_bounds AS b
+  UNION ALL
+  SELECT
+    b.period_key,
+    'then' AS role,
+    b.end_index - b.span_months AS month_index
+  FROM revenue_period_bounds AS b
 ), subscription_lines AS (
   SELECT
     b.line_id,
@@ -134,106 +177,6 @@ WITH periods AS (
   ) AS d
   JOIN fx_rates AS f
     ON f.currency = d.currency AND f.date = d.rate_date
-), revenue_period_bounds AS (
-  SELECT
-    e.period_key,
-    e.period_start,
-    e.period_end,
-    e.start_index,
-    GREATEST(e.end_index, e.start_index) AS end_index,
-    GREATEST(12, GREATEST(e.end_index, e.start_index) - e.start_index) AS span_months,
-    GREATEST(e.end_index, e.start_index) - 12 AS trailing_start_index
-  FROM (
-    SELECT
-      d.period_key,
-      d.period_start,
-      d.period_end,
-      EXTRACT(YEAR FROM d.period_start) * 12 + EXTRACT(MONTH FROM d.period_start) - 2 AS start_index,
-      EXTRACT(YEAR FROM d.end_day) * 12 + EXTRACT(MONTH FROM d.end_day) - 1 - CASE WHEN d.end_day = LAST_DAY(d.end_day) THEN 0 ELSE 1 END AS end_index
-    FROM (
-      SELECT
-        p.period_key,
-        p.period_start,
-        p.period_end,
-        LEAST(p.period_end, COALESCE(p.as_of, p.period_end)) AS end_day
-      FROM periods AS p
-    ) AS d
-  ) AS e
-), bound_snapshots AS (
-  SELECT
-    v.period_key,
-    v.role,
-    v.month_index,
-    v.account_id,
-    v.stream,
-    ROUND(GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) AS mrr,
-    ROUND(12 * GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) AS arr
-  FROM (
-    SELECT
-      w.period_key,
-      w.role,
-      w.month_index,
-      l.account_id,
-      l.stream,
-      CASE
-        WHEN fx.rate IS NULL
-        THEN l.monthly_local
-        ELSE CAST(CAST(l.monthly_local AS DOUBLE) * fx.rate AS DECIMAL(18, 6))
-      END AS value
-    FROM (
-      SELECT
-        b.period_key,
-        'start' AS role,
-        b.start_index AS month_index
-      FROM periods AS p
-      JOIN revenue_period_bounds AS b
-        ON b.period_key = p.period_key
-      UNION ALL
-      SELECT
-        b.period_key,
-        'end' AS role,
-        b.end_index AS month_index
-      FROM revenue_period_bounds AS b
-      UNION ALL
-      SELECT
-        b.period_key,
-        'then' AS role,
-        b.end_index - b.span_months AS month_index
-      FROM revenue_period_bounds AS b
-    ) AS w
-    JOIN subscription_lines AS l
-      ON l.first_index <= w.month_index
-      AND (
-        l.end_index IS NULL OR l.end_index > w.month_index
-      )
-    CROSS JOIN (
-      SELECT
-        MAX(month_index) AS last_index
-      FROM month_ends
-    ) AS e
-    LEFT JOIN fx_month_rates AS fx
-      ON fx.currency = l.currency AND fx.month_index = LEAST(w.month_index, e.last_index)
-    WHERE
-      NOT l.monthly_local IS NULL
-  ) AS v
-  GROUP BY
-    v.period_key,
-    v.role,
-    v.month_index,
-    v.account_id,
-    v.stream
-  HAVING
-    ROUND(12 * GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) > 0
-), multi_stream_accounts AS (
-  SELECT
-    account_id
-  FROM subscription_lines
-  WHERE
-    NOT monthly_local IS NULL
-  GROUP BY
-    account_id
-  HAVING
-    COUNT(DISTINCT stream) > 1
 ), line_changes AS (
   SELECT
     l.account_id,
@@ -367,6 +310,55 @@ WITH periods AS (
       c.stream,
       c.month_index
   ) AS s
+), month_end_snapshots AS (
+  SELECT
+    w.month_index,
+    s.account_id,
+    s.stream,
+    s.mrr,
+    s.arr
+  FROM (
+    SELECT DISTINCT
+      m.month_index
+    FROM snapshot_months AS m
+  ) AS w
+  JOIN (
+    SELECT
+      l.account_id,
+      l.stream,
+      l.month_index AS from_index,
+      LEAD(l.month_index, 1, 2147483647) OVER (PARTITION BY l.account_id, l.stream ORDER BY l.month_index NULLS LAST) AS to_index,
+      l.mrr,
+      l.arr
+    FROM stream_levels AS l
+  ) AS s
+    ON s.from_index <= w.month_index AND s.to_index > w.month_index
+  WHERE
+    s.arr > 0
+), bound_snapshots AS (
+  SELECT
+    w.period_key,
+    w.role,
+    w.month_index,
+    s.account_id,
+    s.stream,
+    s.mrr,
+    s.arr
+  FROM periods AS p
+  JOIN snapshot_months AS w
+    ON w.period_key = p.period_key
+  JOIN month_end_snapshots AS s
+    ON s.month_index = w.month_index
+), multi_stream_accounts AS (
+  SELECT
+    account_id
+  FROM subscription_lines
+  WHERE
+    NOT monthly_local IS NULL
+  GROUP BY
+    account_id
+  HAVING
+    COUNT(DISTINCT stream) > 1
 ), scope_levels AS (
   SELECT
     s.account_id,
@@ -654,35 +646,12 @@ WITH periods AS (
     OR t.expansion_count <> 0
     OR t.contraction_count <> 0
     OR t.churn_count <> 0
-), customer_bridge AS (
+), bridge_rows AS (
   SELECT
-    u.period_key,
-    u.account_id,
-    u.stream,
+    u.*,
     COALESCE(a.segment, '(none)') AS segment,
     COALESCE(a.region, '(none)') AS region,
-    COALESCE(a.industry, '(none)') AS industry,
-    SUM(u.start_mrr) AS start_mrr,
-    SUM(u.start_arr) AS start_arr,
-    SUM(u.end_mrr) AS end_mrr,
-    SUM(u.end_arr) AS end_arr,
-    SUM(u.new_mrr) AS new_mrr,
-    SUM(u.reactivation_mrr) AS reactivation_mrr,
-    SUM(u.expansion_mrr) AS expansion_mrr,
-    SUM(u.contraction_mrr) AS contraction_mrr,
-    SUM(u.churn_mrr) AS churn_mrr,
-    SUM(u.fx_mrr) AS fx_mrr,
-    SUM(u.new_arr) AS new_arr,
-    SUM(u.reactivation_arr) AS reactivation_arr,
-    SUM(u.expansion_arr) AS expansion_arr,
-    SUM(u.contraction_arr) AS contraction_arr,
-    SUM(u.churn_arr) AS churn_arr,
-    SUM(u.fx_arr) AS fx_arr,
-    SUM(u.new_count) AS new_count,
-    SUM(u.reactivation_count) AS reactivation_count,
-    SUM(u.expansion_count) AS expansion_count,
-    SUM(u.contraction_count) AS contraction_count,
-    SUM(u.churn_count) AS churn_count
+    COALESCE(a.industry, '(none)') AS industry
   FROM (
     SELECT
       c.period_key,
@@ -782,13 +751,6 @@ WITH periods AS (
     ON p.period_key = u.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = u.account_id
-  GROUP BY
-    u.period_key,
-    u.account_id,
-    u.stream,
-    a.segment,
-    a.region,
-    a.industry
 )
 SELECT
   *
@@ -807,7 +769,7 @@ FROM (
     SUM(m.churn_arr) AS c_churn,
     SUM(m.fx_arr) AS c_fx
   FROM periods AS p
-  LEFT JOIN customer_bridge AS m
+  LEFT JOIN bridge_rows AS m
     ON m.period_key = p.period_key
   GROUP BY
     p.period_key

@@ -133,7 +133,8 @@ FROM (
     SUM(1 - m.is_priced) AS c_unpriced_won_deals
   FROM periods AS p
   LEFT JOIN deal_pricing AS m
-    ON m.closed_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.closed_on) AS DATE) = p.period_start
+    AND m.closed_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

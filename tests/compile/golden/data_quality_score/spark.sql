@@ -50,199 +50,189 @@ WITH periods AS (
     created_at,
     TRIM(
       REGEXP_REPLACE(
-        REGEXP_REPLACE(REGEXP_REPLACE(LOWER(name), '[-.,;:!?"\'()&/_+@#*]', ' '), '[ ]+', ' '),
+        REGEXP_REPLACE(
+          LOWER(name),
+          '[-.,;:!?"\'()&/_+@#*][-.,;:!?"\'()&/_+@#* ]*| [-.,;:!?"\'()&/_+@#* ]+',
+          ' '
+        ),
         '( (inc|incorporated|corp|corporation|co|company|ltd|limited|llc|gmbh|ag|sa|plc|bv))+ *$',
         ''
       )
     ) AS name_key
   FROM accounts
   WHERE
-    NOT NULLIF(TRIM(name), '') IS NULL
-), dq_key_first_account AS (
-  SELECT
-    p.period_key,
-    k.name_key,
-    MIN(k.account_id) AS first_account_id
-  FROM periods AS p
-  JOIN account_name_keys AS k
-    ON k.created_at IS NULL OR k.created_at <= p.as_of
-  GROUP BY
-    p.period_key,
-    k.name_key
+    LTRIM(name) <> ''
 ), dq_name_key_signatures AS (
   SELECT
     name_key,
-    LEFT(name_key, 3) AS prefix,
-    REGEXP_REPLACE(name_key, '[^0-9]', '') AS digits,
+    CONCAT(
+      COALESCE(LEFT(name_key, 3), ''),
+      COALESCE(REGEXP_REPLACE(name_key, '[^0-9]+', ''), '')
+    ) AS block,
     LENGTH(name_key) AS key_length,
-    (
-      CASE WHEN LOCATE('a', name_key) > 0 THEN 1 ELSE 0 END + CASE WHEN LOCATE('b', name_key) > 0 THEN 2 ELSE 0 END + CASE WHEN LOCATE('c', name_key) > 0 THEN 4 ELSE 0 END + CASE WHEN LOCATE('d', name_key) > 0 THEN 8 ELSE 0 END + CASE WHEN LOCATE('e', name_key) > 0 THEN 16 ELSE 0 END + CASE WHEN LOCATE('f', name_key) > 0 THEN 32 ELSE 0 END + CASE WHEN LOCATE('g', name_key) > 0 THEN 64 ELSE 0 END + CASE WHEN LOCATE('h', name_key) > 0 THEN 128 ELSE 0 END + CASE WHEN LOCATE('i', name_key) > 0 THEN 256 ELSE 0 END + CASE WHEN LOCATE('j', name_key) > 0 THEN 512 ELSE 0 END + CASE WHEN LOCATE('k', name_key) > 0 THEN 1024 ELSE 0 END + CASE WHEN LOCATE('l', name_key) > 0 THEN 2048 ELSE 0 END + CASE WHEN LOCATE('m', name_key) > 0 THEN 4096 ELSE 0 END + CASE WHEN LOCATE('n', name_key) > 0 THEN 8192 ELSE 0 END + CASE WHEN LOCATE('o', name_key) > 0 THEN 16384 ELSE 0 END + CASE WHEN LOCATE('p', name_key) > 0 THEN 32768 ELSE 0 END + CASE WHEN LOCATE('q', name_key) > 0 THEN 65536 ELSE 0 END + CASE WHEN LOCATE('r', name_key) > 0 THEN 131072 ELSE 0 END + CASE WHEN LOCATE('s', name_key) > 0 THEN 262144 ELSE 0 END + CASE WHEN LOCATE('t', name_key) > 0 THEN 524288 ELSE 0 END + CASE WHEN LOCATE('u', name_key) > 0 THEN 1048576 ELSE 0 END + CASE WHEN LOCATE('v', name_key) > 0 THEN 2097152 ELSE 0 END + CASE WHEN LOCATE('w', name_key) > 0 THEN 4194304 ELSE 0 END + CASE WHEN LOCATE('x', name_key) > 0 THEN 8388608 ELSE 0 END + CASE WHEN LOCATE('y', name_key) > 0 THEN 16777216 ELSE 0 END + CASE WHEN LOCATE('z', name_key) > 0 THEN 33554432 ELSE 0 END + CASE WHEN LOCATE(' ', name_key) > 0 THEN 67108864 ELSE 0 END
-    ) AS letters_once,
-    (
-      CASE
-        WHEN LOCATE('a', name_key) = 0
-        THEN 0
-        WHEN LOCATE('a', SUBSTRING(name_key, LOCATE('a', name_key) + 1)) > 0
-        THEN 1
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('b', name_key) = 0
-        THEN 0
-        WHEN LOCATE('b', SUBSTRING(name_key, LOCATE('b', name_key) + 1)) > 0
-        THEN 2
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('c', name_key) = 0
-        THEN 0
-        WHEN LOCATE('c', SUBSTRING(name_key, LOCATE('c', name_key) + 1)) > 0
-        THEN 4
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('d', name_key) = 0
-        THEN 0
-        WHEN LOCATE('d', SUBSTRING(name_key, LOCATE('d', name_key) + 1)) > 0
-        THEN 8
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('e', name_key) = 0
-        THEN 0
-        WHEN LOCATE('e', SUBSTRING(name_key, LOCATE('e', name_key) + 1)) > 0
-        THEN 16
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('f', name_key) = 0
-        THEN 0
-        WHEN LOCATE('f', SUBSTRING(name_key, LOCATE('f', name_key) + 1)) > 0
-        THEN 32
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('g', name_key) = 0
-        THEN 0
-        WHEN LOCATE('g', SUBSTRING(name_key, LOCATE('g', name_key) + 1)) > 0
-        THEN 64
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('h', name_key) = 0
-        THEN 0
-        WHEN LOCATE('h', SUBSTRING(name_key, LOCATE('h', name_key) + 1)) > 0
-        THEN 128
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('i', name_key) = 0
-        THEN 0
-        WHEN LOCATE('i', SUBSTRING(name_key, LOCATE('i', name_key) + 1)) > 0
-        THEN 256
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('j', name_key) = 0
-        THEN 0
-        WHEN LOCATE('j', SUBSTRING(name_key, LOCATE('j', name_key) + 1)) > 0
-        THEN 512
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('k', name_key) = 0
-        THEN 0
-        WHEN LOCATE('k', SUBSTRING(name_key, LOCATE('k', name_key) + 1)) > 0
-        THEN 1024
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('l', name_key) = 0
-        THEN 0
-        WHEN LOCATE('l', SUBSTRING(name_key, LOCATE('l', name_key) + 1)) > 0
-        THEN 2048
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('m', name_key) = 0
-        THEN 0
-        WHEN LOCATE('m', SUBSTRING(name_key, LOCATE('m', name_key) + 1)) > 0
-        THEN 4096
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('n', name_key) = 0
-        THEN 0
-        WHEN LOCATE('n', SUBSTRING(name_key, LOCATE('n', name_key) + 1)) > 0
-        THEN 8192
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('o', name_key) = 0
-        THEN 0
-        WHEN LOCATE('o', SUBSTRING(name_key, LOCATE('o', name_key) + 1)) > 0
-        THEN 16384
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('p', name_key) = 0
-        THEN 0
-        WHEN LOCATE('p', SUBSTRING(name_key, LOCATE('p', name_key) + 1)) > 0
-        THEN 32768
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('q', name_key) = 0
-        THEN 0
-        WHEN LOCATE('q', SUBSTRING(name_key, LOCATE('q', name_key) + 1)) > 0
-        THEN 65536
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('r', name_key) = 0
-        THEN 0
-        WHEN LOCATE('r', SUBSTRING(name_key, LOCATE('r', name_key) + 1)) > 0
-        THEN 131072
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('s', name_key) = 0
-        THEN 0
-        WHEN LOCATE('s', SUBSTRING(name_key, LOCATE('s', name_key) + 1)) > 0
-        THEN 262144
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('t', name_key) = 0
-        THEN 0
-        WHEN LOCATE('t', SUBSTRING(name_key, LOCATE('t', name_key) + 1)) > 0
-        THEN 524288
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('u', name_key) = 0
-        THEN 0
-        WHEN LOCATE('u', SUBSTRING(name_key, LOCATE('u', name_key) + 1)) > 0
-        THEN 1048576
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('v', name_key) = 0
-        THEN 0
-        WHEN LOCATE('v', SUBSTRING(name_key, LOCATE('v', name_key) + 1)) > 0
-        THEN 2097152
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('w', name_key) = 0
-        THEN 0
-        WHEN LOCATE('w', SUBSTRING(name_key, LOCATE('w', name_key) + 1)) > 0
-        THEN 4194304
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('x', name_key) = 0
-        THEN 0
-        WHEN LOCATE('x', SUBSTRING(name_key, LOCATE('x', name_key) + 1)) > 0
-        THEN 8388608
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('y', name_key) = 0
-        THEN 0
-        WHEN LOCATE('y', SUBSTRING(name_key, LOCATE('y', name_key) + 1)) > 0
-        THEN 16777216
-        ELSE 0
-      END + CASE
-        WHEN LOCATE('z', name_key) = 0
-        THEN 0
-        WHEN LOCATE('z', SUBSTRING(name_key, LOCATE('z', name_key) + 1)) > 0
-        THEN 33554432
-        ELSE 0
-      END + CASE
-        WHEN LOCATE(' ', name_key) = 0
-        THEN 0
-        WHEN LOCATE(' ', SUBSTRING(name_key, LOCATE(' ', name_key) + 1)) > 0
-        THEN 67108864
-        ELSE 0
-      END
-    ) AS letters_twice
+    CAST(0 AS BIGINT) + CASE
+      WHEN LOCATE('a', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%a%a%'
+      THEN 134217729
+      ELSE 1
+    END + CASE
+      WHEN LOCATE('b', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%b%b%'
+      THEN 268435458
+      ELSE 2
+    END + CASE
+      WHEN LOCATE('c', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%c%c%'
+      THEN 536870916
+      ELSE 4
+    END + CASE
+      WHEN LOCATE('d', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%d%d%'
+      THEN 1073741832
+      ELSE 8
+    END + CASE
+      WHEN LOCATE('e', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%e%e%'
+      THEN 2147483664
+      ELSE 16
+    END + CASE
+      WHEN LOCATE('f', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%f%f%'
+      THEN 4294967328
+      ELSE 32
+    END + CASE
+      WHEN LOCATE('g', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%g%g%'
+      THEN 8589934656
+      ELSE 64
+    END + CASE
+      WHEN LOCATE('h', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%h%h%'
+      THEN 17179869312
+      ELSE 128
+    END + CASE
+      WHEN LOCATE('i', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%i%i%'
+      THEN 34359738624
+      ELSE 256
+    END + CASE
+      WHEN LOCATE('j', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%j%j%'
+      THEN 68719477248
+      ELSE 512
+    END + CASE
+      WHEN LOCATE('k', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%k%k%'
+      THEN 137438954496
+      ELSE 1024
+    END + CASE
+      WHEN LOCATE('l', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%l%l%'
+      THEN 274877908992
+      ELSE 2048
+    END + CASE
+      WHEN LOCATE('m', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%m%m%'
+      THEN 549755817984
+      ELSE 4096
+    END + CASE
+      WHEN LOCATE('n', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%n%n%'
+      THEN 1099511635968
+      ELSE 8192
+    END + CASE
+      WHEN LOCATE('o', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%o%o%'
+      THEN 2199023271936
+      ELSE 16384
+    END + CASE
+      WHEN LOCATE('p', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%p%p%'
+      THEN 4398046543872
+      ELSE 32768
+    END + CASE
+      WHEN LOCATE('q', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%q%q%'
+      THEN 8796093087744
+      ELSE 65536
+    END + CASE
+      WHEN LOCATE('r', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%r%r%'
+      THEN 17592186175488
+      ELSE 131072
+    END + CASE
+      WHEN LOCATE('s', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%s%s%'
+      THEN 35184372350976
+      ELSE 262144
+    END + CASE
+      WHEN LOCATE('t', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%t%t%'
+      THEN 70368744701952
+      ELSE 524288
+    END + CASE
+      WHEN LOCATE('u', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%u%u%'
+      THEN 140737489403904
+      ELSE 1048576
+    END + CASE
+      WHEN LOCATE('v', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%v%v%'
+      THEN 281474978807808
+      ELSE 2097152
+    END + CASE
+      WHEN LOCATE('w', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%w%w%'
+      THEN 562949957615616
+      ELSE 4194304
+    END + CASE
+      WHEN LOCATE('x', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%x%x%'
+      THEN 1125899915231232
+      ELSE 8388608
+    END + CASE
+      WHEN LOCATE('y', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%y%y%'
+      THEN 2251799830462464
+      ELSE 16777216
+    END + CASE
+      WHEN LOCATE('z', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '%z%z%'
+      THEN 4503599660924928
+      ELSE 33554432
+    END + CASE
+      WHEN LOCATE(' ', name_key) = 0
+      THEN 0
+      WHEN name_key LIKE '% % %'
+      THEN 9007199321849856
+      ELSE 67108864
+    END AS letters
   FROM (
     SELECT DISTINCT
       name_key
@@ -252,85 +242,89 @@ WITH periods AS (
     LENGTH(name_key) >= 8
 ), dq_similar_keys AS (
   SELECT
-    key_a,
-    key_b
+    LEAST(a.name_key, b.name_key) AS key_a,
+    GREATEST(a.name_key, b.name_key) AS key_b
   FROM (
     SELECT
-      a.name_key AS key_a,
-      b.name_key AS key_b,
-      MIN(LEVENSHTEIN(SUBSTRING(a.name_key, 4), SUBSTRING(b.name_key, 4))) AS edits
-    FROM (
+      s.name_key,
+      s.block,
+      s.letters,
+      d.length_offset,
+      s.key_length + d.length_offset AS match_length
+    FROM dq_name_key_signatures AS s
+    CROSS JOIN (
       SELECT
-        s.name_key,
-        s.prefix,
-        s.digits,
-        s.letters_once,
-        s.letters_twice,
-        s.key_length + d.length_offset AS match_length
-      FROM dq_name_key_signatures AS s
-      CROSS JOIN (
-        SELECT
-          -2 AS length_offset
-        UNION ALL
-        SELECT
-          -1 AS length_offset
-        UNION ALL
-        SELECT
-          0 AS length_offset
-        UNION ALL
-        SELECT
-          1 AS length_offset
-        UNION ALL
-        SELECT
-          2 AS length_offset
-      ) AS d
-    ) AS a
-    JOIN dq_name_key_signatures AS b
-      ON a.prefix = b.prefix
-      AND a.digits = b.digits
-      AND a.match_length = b.key_length
-      AND a.name_key < b.name_key
-      AND BIT_COUNT(a.letters_once ^ b.letters_once) + BIT_COUNT(a.letters_twice ^ b.letters_twice) <= 4
-    GROUP BY
-      a.name_key,
-      b.name_key
-  ) AS pairs
-  WHERE
-    edits <= 2
-), dq_key_matches AS (
-  SELECT DISTINCT
-    k.name_key,
-    k.name_key AS match_key
-  FROM account_name_keys AS k
-  UNION ALL
-  SELECT
-    s.key_a AS name_key,
-    s.key_b AS match_key
-  FROM dq_similar_keys AS s
-  UNION ALL
-  SELECT
-    s.key_b AS name_key,
-    s.key_a AS match_key
-  FROM dq_similar_keys AS s
+        0 AS length_offset
+      UNION ALL
+      SELECT
+        1 AS length_offset
+      UNION ALL
+      SELECT
+        2 AS length_offset
+    ) AS d
+  ) AS a
+  JOIN dq_name_key_signatures AS b
+    ON a.block = b.block
+    AND a.match_length = b.key_length
+    AND CASE
+      WHEN BIT_COUNT(a.letters ^ b.letters) > 4 - a.length_offset
+      THEN 3
+      WHEN a.length_offset = 0 AND a.name_key >= b.name_key
+      THEN 3
+      ELSE LEVENSHTEIN(SUBSTRING(a.name_key, 4), SUBSTRING(b.name_key, 4))
+    END <= 2
 ), dq_duplicate_accounts AS (
   SELECT
     p.period_key,
-    b.account_id,
-    b.name,
-    MIN(f.first_account_id) AS duplicate_of
+    x.account_id,
+    x.name,
+    MIN(x.match_id) AS duplicate_of
   FROM periods AS p
-  JOIN account_name_keys AS b
-    ON b.created_at IS NULL OR b.created_at <= p.as_of
-  JOIN dq_key_matches AS m
-    ON m.name_key = b.name_key
-  JOIN dq_key_first_account AS f
-    ON f.period_key = p.period_key
-    AND f.name_key = m.match_key
-    AND f.first_account_id < b.account_id
+  JOIN (
+    SELECT
+      b.account_id,
+      b.name,
+      b.created_at,
+      f.account_id AS match_id,
+      f.created_at AS match_created_at
+    FROM account_name_keys AS b
+    JOIN account_name_keys AS f
+      ON f.name_key = b.name_key AND f.account_id < b.account_id
+    UNION ALL
+    SELECT
+      b.account_id,
+      b.name,
+      b.created_at,
+      f.account_id AS match_id,
+      f.created_at AS match_created_at
+    FROM dq_similar_keys AS m
+    JOIN account_name_keys AS b
+      ON b.name_key = m.key_a
+    JOIN account_name_keys AS f
+      ON f.name_key = m.key_b AND f.account_id < b.account_id
+    UNION ALL
+    SELECT
+      b.account_id,
+      b.name,
+      b.created_at,
+      f.account_id AS match_id,
+      f.created_at AS match_created_at
+    FROM dq_similar_keys AS m
+    JOIN account_name_keys AS b
+      ON b.name_key = m.key_b
+    JOIN account_name_keys AS f
+      ON f.name_key = m.key_a AND f.account_id < b.account_id
+  ) AS x
+    ON (
+      x.created_at IS NULL OR x.created_at <= p.as_of
+    )
+    AND (
+      x.match_created_at IS NULL OR x.match_created_at <= p.as_of
+    )
   GROUP BY
     p.period_key,
-    b.account_id,
-    b.name
+    x.account_id,
+    x.name
 ), opportunity_facts AS (
   SELECT
     o.opportunity_id,
@@ -447,7 +441,7 @@ WITH periods AS (
   JOIN accounts AS a
     ON a.created_at IS NULL OR a.created_at <= p.as_of
   WHERE
-    NULLIF(TRIM(a.name), '') IS NULL
+    a.name IS NULL OR LTRIM(a.name) = ''
   UNION ALL
   SELECT
     o.period_key,
@@ -459,7 +453,7 @@ WITH periods AS (
   JOIN dq_open_opportunities AS o
     ON o.period_key = p.period_key
   WHERE
-    NULLIF(TRIM(o.stage), '') IS NULL
+    o.stage IS NULL OR LTRIM(o.stage) = ''
   UNION ALL
   SELECT
     o.period_key,

@@ -119,7 +119,8 @@ FROM (
     SUM(m.uncosted_revenue) AS c_uncosted_revenue
   FROM periods AS p
   LEFT JOIN invoice_facts AS m
-    ON m.issued_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.issued_at) AS DATE) = p.period_start
+    AND m.issued_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

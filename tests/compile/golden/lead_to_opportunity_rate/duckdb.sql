@@ -79,7 +79,8 @@ FROM (
     SUM(m.is_lead) AS c_leads
   FROM periods AS p
   LEFT JOIN lead_facts AS m
-    ON m.created_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.created_at) AS DATE) = p.period_start
+    AND m.created_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

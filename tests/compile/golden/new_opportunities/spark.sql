@@ -108,7 +108,8 @@ FROM (
     SUM(m.amount) AS c_amount
   FROM periods AS p
   LEFT JOIN opportunity_facts AS m
-    ON m.created_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.created_at) AS DATE) = p.period_start
+    AND m.created_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

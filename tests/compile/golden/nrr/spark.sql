@@ -43,6 +43,49 @@ WITH periods AS (
     CAST(0.5 AS DOUBLE) AS w_usage,
     CAST(0.25 AS DOUBLE) AS w_tickets,
     CAST(0.25 AS DOUBLE) AS w_nps
+), revenue_period_bounds AS (
+  SELECT
+    e.period_key,
+    e.period_start,
+    e.period_end,
+    e.start_index,
+    GREATEST(e.end_index, e.start_index) AS end_index,
+    GREATEST(12, GREATEST(e.end_index, e.start_index) - e.start_index) AS span_months,
+    GREATEST(e.end_index, e.start_index) - 12 AS trailing_start_index
+  FROM (
+    SELECT
+      d.period_key,
+      d.period_start,
+      d.period_end,
+      EXTRACT(YEAR FROM d.period_start) * 12 + EXTRACT(MONTH FROM d.period_start) - 2 AS start_index,
+      EXTRACT(YEAR FROM d.end_day) * 12 + EXTRACT(MONTH FROM d.end_day) - 1 - CASE WHEN d.end_day = LAST_DAY(d.end_day) THEN 0 ELSE 1 END AS end_index
+    FROM (
+      SELECT
+        p.period_key,
+        p.period_start,
+        p.period_end,
+        LEAST(p.period_end, COALESCE(p.as_of, p.period_end)) AS end_day
+      FROM periods AS p
+    ) AS d
+  ) AS e
+), snapshot_months AS (
+  SELECT
+    b.period_key,
+    'start' AS role,
+    b.start_index AS month_index
+  FROM revenue_period_bounds AS b
+  UNION ALL
+  SELECT
+    b.period_key,
+    'end' AS role,
+    b.end_index AS month_index
+  FROM revenue_period_bounds AS b
+  UNION ALL
+  SELECT
+    b.period_key,
+    'then' AS role,
+    b.end_index - b.span_months AS month_index
+  FROM revenue_period_bounds AS b
 ), subscription_lines AS (
   SELECT
     b.line_id,
@@ -134,96 +177,178 @@ WITH periods AS (
   ) AS d
   JOIN fx_rates AS f
     ON f.currency = d.currency AND f.date = d.rate_date
-), revenue_period_bounds AS (
+), line_changes AS (
   SELECT
-    e.period_key,
-    e.period_start,
-    e.period_end,
-    e.start_index,
-    GREATEST(e.end_index, e.start_index) AS end_index,
-    GREATEST(12, GREATEST(e.end_index, e.start_index) - e.start_index) AS span_months,
-    GREATEST(e.end_index, e.start_index) - 12 AS trailing_start_index
-  FROM (
-    SELECT
-      d.period_key,
-      d.period_start,
-      d.period_end,
-      EXTRACT(YEAR FROM d.period_start) * 12 + EXTRACT(MONTH FROM d.period_start) - 2 AS start_index,
-      EXTRACT(YEAR FROM d.end_day) * 12 + EXTRACT(MONTH FROM d.end_day) - 1 - CASE WHEN d.end_day = LAST_DAY(d.end_day) THEN 0 ELSE 1 END AS end_index
-    FROM (
-      SELECT
-        p.period_key,
-        p.period_start,
-        p.period_end,
-        LEAST(p.period_end, COALESCE(p.as_of, p.period_end)) AS end_day
-      FROM periods AS p
-    ) AS d
-  ) AS e
-), bound_snapshots AS (
+    l.account_id,
+    l.stream,
+    l.first_index AS month_index,
+    l.monthly_local AS delta,
+    CAST(0 AS DECIMAL(18, 6)) AS reval
+  FROM subscription_lines AS l
+  LEFT JOIN (
+    SELECT DISTINCT
+      currency
+    FROM fx_rates
+  ) AS c
+    ON c.currency = l.currency
+  WHERE
+    NOT l.monthly_local IS NULL
+    AND c.currency IS NULL
+    AND (
+      l.end_index IS NULL OR l.end_index > l.first_index
+    )
+  UNION ALL
   SELECT
-    v.period_key,
-    v.role,
-    v.month_index,
+    l.account_id,
+    l.stream,
+    l.end_index AS month_index,
+    -l.monthly_local AS delta,
+    CAST(0 AS DECIMAL(18, 6)) AS reval
+  FROM subscription_lines AS l
+  LEFT JOIN (
+    SELECT DISTINCT
+      currency
+    FROM fx_rates
+  ) AS c
+    ON c.currency = l.currency
+  WHERE
+    NOT l.monthly_local IS NULL AND c.currency IS NULL AND l.end_index > l.first_index
+  UNION ALL
+  SELECT
     v.account_id,
     v.stream,
-    ROUND(GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) AS mrr,
-    ROUND(12 * GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) AS arr
+    v.month_index,
+    v.level - v.previous_level AS delta,
+    CASE
+      WHEN v.month_index > v.first_index
+      THEN v.revalued - v.previous_level
+      ELSE 0
+    END AS reval
   FROM (
     SELECT
-      w.period_key,
-      w.role,
-      w.month_index,
-      l.account_id,
-      l.stream,
+      x.account_id,
+      x.stream,
+      x.first_index,
+      x.month_index,
       CASE
-        WHEN fx.rate IS NULL
-        THEN l.monthly_local
-        ELSE CAST(CAST(l.monthly_local AS DOUBLE) * fx.rate AS DECIMAL(18, 6))
-      END AS value
+        WHEN NOT x.end_index IS NULL AND x.month_index >= x.end_index
+        THEN CAST(0 AS DECIMAL(18, 6))
+        WHEN r.rate IS NULL
+        THEN x.monthly_local
+        ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
+      END AS level,
+      CASE
+        WHEN x.month_index = x.first_index
+        THEN CAST(0 AS DECIMAL(18, 6))
+        WHEN rp.rate IS NULL
+        THEN x.monthly_local
+        ELSE CAST(CAST(x.monthly_local AS DOUBLE) * rp.rate AS DECIMAL(18, 6))
+      END AS previous_level,
+      CASE
+        WHEN r.rate IS NULL
+        THEN x.monthly_local
+        ELSE CAST(CAST(x.monthly_local AS DOUBLE) * r.rate AS DECIMAL(18, 6))
+      END AS revalued
     FROM (
       SELECT
-        b.period_key,
-        'start' AS role,
-        b.start_index AS month_index
-      FROM periods AS p
-      JOIN revenue_period_bounds AS b
-        ON b.period_key = p.period_key
-      UNION ALL
-      SELECT
-        b.period_key,
-        'end' AS role,
-        b.end_index AS month_index
-      FROM revenue_period_bounds AS b
-      UNION ALL
-      SELECT
-        b.period_key,
-        'then' AS role,
-        b.end_index - b.span_months AS month_index
-      FROM revenue_period_bounds AS b
-    ) AS w
-    JOIN subscription_lines AS l
-      ON l.first_index <= w.month_index
-      AND (
-        l.end_index IS NULL OR l.end_index > w.month_index
-      )
-    CROSS JOIN (
-      SELECT
-        MAX(month_index) AS last_index
-      FROM month_ends
-    ) AS e
-    LEFT JOIN fx_month_rates AS fx
-      ON fx.currency = l.currency AND fx.month_index = LEAST(w.month_index, e.last_index)
-    WHERE
-      NOT l.monthly_local IS NULL
+        l.account_id,
+        l.stream,
+        l.currency,
+        l.monthly_local,
+        l.first_index,
+        l.end_index,
+        EXPLODE(SEQUENCE(l.first_index, COALESCE(l.end_index, e.last_index))) AS month_index
+      FROM subscription_lines AS l
+      JOIN (
+        SELECT DISTINCT
+          currency
+        FROM fx_rates
+      ) AS c
+        ON c.currency = l.currency
+      CROSS JOIN (
+        SELECT
+          MAX(month_index) AS last_index
+        FROM month_ends
+      ) AS e
+      WHERE
+        NOT l.monthly_local IS NULL
+        AND (
+          l.end_index IS NULL OR l.end_index > l.first_index
+        )
+    ) AS x
+    LEFT JOIN fx_month_rates AS r
+      ON r.currency = x.currency AND r.month_index = x.month_index
+    LEFT JOIN fx_month_rates AS rp
+      ON rp.currency = x.currency AND rp.month_index = x.month_index - 1
   ) AS v
-  GROUP BY
-    v.period_key,
-    v.role,
-    v.month_index,
-    v.account_id,
-    v.stream
-  HAVING
-    ROUND(12 * GREATEST(CAST(SUM(v.value) AS DECIMAL(18, 6)), 0), 2) > 0
+), stream_levels AS (
+  SELECT
+    s.account_id,
+    s.stream,
+    s.month_index,
+    ROUND(GREATEST(s.level, 0), 2) AS mrr,
+    ROUND(12 * GREATEST(s.level, 0), 2) AS arr,
+    ROUND(GREATEST(s.level - s.delta, 0), 2) AS prev_mrr,
+    ROUND(12 * GREATEST(s.level - s.delta, 0), 2) AS prev_arr,
+    ROUND(GREATEST(s.level - s.delta + s.reval, 0), 2) AS book_mrr,
+    ROUND(12 * GREATEST(s.level - s.delta + s.reval, 0), 2) AS book_arr
+  FROM (
+    SELECT
+      c.account_id,
+      c.stream,
+      c.month_index,
+      CAST(SUM(c.delta) AS DECIMAL(18, 6)) AS delta,
+      CAST(SUM(c.reval) AS DECIMAL(18, 6)) AS reval,
+      CAST(SUM(SUM(c.delta)) OVER (
+        PARTITION BY c.account_id, c.stream
+        ORDER BY c.month_index NULLS LAST
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS DECIMAL(18, 6)) AS level
+    FROM line_changes AS c
+    GROUP BY
+      c.account_id,
+      c.stream,
+      c.month_index
+  ) AS s
+), month_end_snapshots AS (
+  SELECT
+    w.month_index,
+    s.account_id,
+    s.stream,
+    s.mrr,
+    s.arr
+  FROM (
+    SELECT DISTINCT
+      m.month_index
+    FROM snapshot_months AS m
+  ) AS w
+  JOIN (
+    SELECT
+      l.account_id,
+      l.stream,
+      l.month_index AS from_index,
+      LEAD(l.month_index, 1, 2147483647) OVER (PARTITION BY l.account_id, l.stream ORDER BY l.month_index NULLS LAST) AS to_index,
+      l.mrr,
+      l.arr
+    FROM stream_levels AS l
+  ) AS s
+    ON s.from_index <= w.month_index AND s.to_index > w.month_index
+  WHERE
+    s.arr > 0
+), bound_snapshots AS (
+  SELECT
+    w.period_key,
+    w.role,
+    w.month_index,
+    s.account_id,
+    s.stream,
+    s.mrr,
+    s.arr
+  FROM periods AS p
+  JOIN snapshot_months AS w
+    ON w.period_key = p.period_key
+  JOIN month_end_snapshots AS s
+    ON s.month_index = w.month_index
 ), multi_stream_accounts AS (
   SELECT
     account_id

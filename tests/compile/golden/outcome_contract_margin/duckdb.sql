@@ -117,7 +117,8 @@ FROM (
     CAST(SUM(CASE WHEN m.is_outcome_based = 0 THEN m.gross_profit END) AS DOUBLE) / NULLIF(CAST(SUM(CASE WHEN m.is_outcome_based = 0 THEN m.costed_revenue END) AS DOUBLE), 0) AS c_other_contracts_margin
   FROM periods AS p
   LEFT JOIN invoice_facts AS m
-    ON m.issued_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.issued_at) AS DATE) = p.period_start
+    AND m.issued_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

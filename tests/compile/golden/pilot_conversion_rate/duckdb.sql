@@ -127,7 +127,8 @@ FROM (
     SUM(m.is_decided) AS c_decided
   FROM periods AS p
   LEFT JOIN pilot_facts AS m
-    ON m.closed_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.closed_on) AS DATE) = p.period_start
+    AND m.closed_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

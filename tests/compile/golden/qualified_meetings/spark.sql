@@ -69,7 +69,8 @@ FROM (
     SUM(m.is_meeting) AS c_meetings
   FROM periods AS p
   LEFT JOIN meeting_facts AS m
-    ON m.held_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.held_at) AS DATE) = p.period_start
+    AND m.held_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -135,7 +135,8 @@ FROM (
     CAST(SUM(m.gap) AS DOUBLE) / NULLIF(CAST(SUM(m.quoted_amount) AS DOUBLE), 0) AS c_signed_variance
   FROM periods AS p
   LEFT JOIN pricing_quotes AS m
-    ON m.decided_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.decided_on) AS DATE) = p.period_start
+    AND m.decided_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -133,7 +133,8 @@ FROM (
     SUM(m.amount * m.is_accepted) AS c_accepted_amount
   FROM periods AS p
   LEFT JOIN quote_facts AS m
-    ON m.decided_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.decided_at) AS DATE) = p.period_start
+    AND m.decided_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

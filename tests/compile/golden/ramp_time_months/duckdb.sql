@@ -198,7 +198,8 @@ FROM (
     MAX(m.ramp_months) AS c_slowest
   FROM periods AS p
   LEFT JOIN rep_ramp AS m
-    ON m.ramped_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.ramped_on) AS DATE) = p.period_start
+    AND m.ramped_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -113,7 +113,8 @@ WITH periods AS (
     COUNT(m.invoice_id) AS c_invoices
   FROM periods AS p
   LEFT JOIN invoice_facts AS m
-    ON m.issued_at BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.issued_at) AS DATE) = p.period_start
+    AND m.issued_at BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ), delivery_periods AS (

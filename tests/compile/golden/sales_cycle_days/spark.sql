@@ -109,7 +109,8 @@ FROM (
     SUM(m.is_won) AS c_won_deals
   FROM periods AS p
   LEFT JOIN opportunity_facts AS m
-    ON m.closed_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.closed_on) AS DATE) = p.period_start
+    AND m.closed_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -509,7 +509,8 @@ FROM (
     SUM(m.days_to_expansion) AS c_total_days
   FROM periods AS p
   LEFT JOIN expansion_events AS m
-    ON m.expanded_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.expanded_on) AS DATE) = p.period_start
+    AND m.expanded_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -143,7 +143,8 @@ FROM (
     SUM(CASE WHEN m.ttfv_days < 60 THEN 1 ELSE 0 END) AS c_under_60_days
   FROM periods AS p
   LEFT JOIN ttfv_facts AS m
-    ON m.first_value_on BETWEEN p.period_start AND p.period_end
+    ON CAST(DATE_TRUNC('QUARTER', m.first_value_on) AS DATE) = p.period_start
+    AND m.first_value_on BETWEEN p.period_start AND p.period_end
   GROUP BY
     p.period_key
 ) AS result

@@ -43,6 +43,93 @@ WITH periods AS (
     CAST(0.5 AS DOUBLE) AS w_usage,
     CAST(0.25 AS DOUBLE) AS w_tickets,
     CAST(0.25 AS DOUBLE) AS w_nps
+), open_candidate_states AS (
+  SELECT
+    p.period_key,
+    h.opportunity_id,
+    h.in_history,
+    h.in_opportunities,
+    h.first_changed_on,
+    h.last_changed_on,
+    h.stage,
+    h.amount,
+    h.close_date,
+    h.status
+  FROM periods AS p
+  JOIN (
+    SELECT
+      c.opportunity_id,
+      c.in_history,
+      c.in_opportunities,
+      CAST(c.first_at AS DATE) AS first_changed_on,
+      CAST(c.last_at AS DATE) AS last_changed_on,
+      c.stage,
+      c.amount,
+      c.close_date,
+      c.status,
+      CASE
+        WHEN c.changed_at > c.first_at
+        AND (
+          c.created_at IS NULL OR CAST(c.changed_at AS DATE) >= c.created_at
+        )
+        THEN CAST(CAST(c.changed_at AS DATE) + INTERVAL '1' DAY AS DATE)
+        ELSE COALESCE(c.created_at, CAST('0001-01-01' AS DATE))
+      END AS open_from,
+      CASE
+        WHEN NOT c.next_at IS NULL
+        AND (
+          c.closed_on IS NULL OR CAST(c.next_at AS DATE) <= c.closed_on
+        )
+        THEN CAST(c.next_at AS DATE)
+        ELSE COALESCE(c.closed_on, CAST('9999-12-31' AS DATE))
+      END AS open_to
+    FROM (
+      SELECT
+        j.*,
+        MIN(j.changed_at) OVER (PARTITION BY j.opportunity_id) AS first_at,
+        MAX(j.changed_at) OVER (PARTITION BY j.opportunity_id) AS last_at,
+        LEAD(j.changed_at) OVER (PARTITION BY j.opportunity_id ORDER BY j.changed_at) AS next_at
+      FROM (
+        SELECT
+          COALESCE(s.opportunity_id, f.opportunity_id) AS opportunity_id,
+          CASE WHEN s.opportunity_id IS NULL THEN 0 ELSE 1 END AS in_history,
+          CASE WHEN f.opportunity_id IS NULL THEN 0 ELSE 1 END AS in_opportunities,
+          f.created_at,
+          f.closed_on,
+          s.changed_at,
+          s.stage,
+          s.amount,
+          s.close_date,
+          s.status
+        FROM stage_history AS s
+        FULL OUTER JOIN (
+          SELECT
+            o.opportunity_id,
+            o.created_at,
+            CASE WHEN o.status IN ('won', 'lost') THEN COALESCE(o.closed_at, o.close_date) END AS closed_on
+          FROM opportunities AS o
+        ) AS f
+          ON f.opportunity_id = s.opportunity_id
+        WHERE
+          f.opportunity_id IS NULL
+          OR (
+            f.created_at <= (
+              SELECT
+                MAX(as_of)
+              FROM periods
+            )
+            AND (
+              f.closed_on IS NULL OR f.closed_on >= (
+                SELECT
+                  MIN(as_of)
+                FROM periods
+              )
+            )
+          )
+      ) AS j
+    ) AS c
+  ) AS h
+    ON p.as_of >= h.open_from AND p.as_of <= h.open_to
 ), opportunity_facts AS (
   SELECT
     o.opportunity_id,
@@ -96,50 +183,6 @@ WITH periods AS (
   LEFT JOIN accounts AS a
     ON a.account_id = o.account_id
   CROSS JOIN pulse_settings AS s
-), stage_history_as_of AS (
-  SELECT
-    w.period_key,
-    w.opportunity_id,
-    CAST(w.first_at AS DATE) AS first_changed_on,
-    CAST(w.last_at AS DATE) AS last_changed_on,
-    w.stage,
-    w.amount,
-    w.close_date,
-    w.status
-  FROM (
-    SELECT
-      p.period_key,
-      s.opportunity_id,
-      s.changed_at,
-      s.stage,
-      s.amount,
-      s.close_date,
-      s.status,
-      COALESCE(
-        MAX(CASE WHEN s.changed_at < CAST(p.as_of AS TIMESTAMP) THEN s.changed_at END) OVER (PARTITION BY p.period_key, s.opportunity_id),
-        MIN(s.changed_at) OVER (PARTITION BY p.period_key, s.opportunity_id)
-      ) AS picked_at,
-      MIN(s.changed_at) OVER (PARTITION BY p.period_key, s.opportunity_id) AS first_at,
-      MAX(s.changed_at) OVER (PARTITION BY p.period_key, s.opportunity_id) AS last_at
-    FROM stage_history AS s
-    LEFT JOIN (
-      SELECT
-        o.opportunity_id,
-        o.created_at,
-        CASE WHEN o.status IN ('won', 'lost') THEN COALESCE(o.closed_at, o.close_date) END AS closed_on
-      FROM opportunities AS o
-    ) AS f
-      ON f.opportunity_id = s.opportunity_id
-    JOIN periods AS p
-      ON f.opportunity_id IS NULL
-      OR (
-        f.created_at <= p.as_of AND (
-          f.closed_on IS NULL OR f.closed_on >= p.as_of
-        )
-      )
-  ) AS w
-  WHERE
-    w.changed_at = w.picked_at
 ), open_pipeline AS (
   SELECT
     s.period_key,
@@ -165,7 +208,7 @@ WITH periods AS (
       p.period_key,
       p.period_start,
       p.period_end,
-      f.opportunity_id,
+      h.opportunity_id,
       f.account_id,
       f.owner_id,
       f.type,
@@ -174,7 +217,7 @@ WITH periods AS (
       f.segment,
       f.source,
       f.motion,
-      CASE WHEN h.opportunity_id IS NULL THEN 'opportunity' ELSE 'stage_history' END AS state_source,
+      CASE WHEN h.in_history = 1 THEN 'stage_history' ELSE 'opportunity' END AS state_source,
       COALESCE(h.stage, f.stage) AS stage,
       LOWER(TRIM(REPLACE(COALESCE(h.stage, f.stage), '_', ' '))) AS stage_key,
       COALESCE(h.amount, f.amount) AS amount,
@@ -188,54 +231,20 @@ WITH periods AS (
         THEN '50k-250k'
         ELSE '250k+'
       END AS deal_size_band
-    FROM periods AS p
-    JOIN opportunity_facts AS f
-      ON f.created_at <= p.as_of AND (
-        f.closed_on IS NULL OR f.closed_on >= p.as_of
-      )
-    LEFT JOIN stage_history_as_of AS h
-      ON h.period_key = p.period_key AND h.opportunity_id = f.opportunity_id
+    FROM open_candidate_states AS h
+    JOIN periods AS p
+      ON p.period_key = h.period_key
+    LEFT JOIN opportunity_facts AS f
+      ON f.opportunity_id = h.opportunity_id
     WHERE
-      h.status IS NULL OR NOT h.status IN ('won', 'lost')
-    UNION ALL
-    SELECT
-      p.period_key,
-      p.period_start,
-      p.period_end,
-      h.opportunity_id,
-      CAST(NULL AS TEXT) AS account_id,
-      CAST(NULL AS TEXT) AS owner_id,
-      CAST(NULL AS TEXT) AS type,
-      CAST(NULL AS TEXT) AS product_line,
-      CAST(NULL AS TEXT) AS region,
-      CAST(NULL AS TEXT) AS segment,
-      CAST(NULL AS TEXT) AS source,
-      CAST(NULL AS TEXT) AS motion,
-      'stage_history' AS state_source,
-      h.stage,
-      LOWER(TRIM(REPLACE(h.stage, '_', ' '))) AS stage_key,
-      h.amount,
-      h.close_date,
-      CASE
-        WHEN h.amount < 10000
-        THEN '<10k'
-        WHEN h.amount < 50000
-        THEN '10k-50k'
-        WHEN h.amount < 250000
-        THEN '50k-250k'
-        ELSE '250k+'
-      END AS deal_size_band
-    FROM periods AS p
-    JOIN stage_history_as_of AS h
-      ON h.period_key = p.period_key
-    LEFT JOIN opportunities AS o
-      ON o.opportunity_id = h.opportunity_id
-    WHERE
-      o.opportunity_id IS NULL
-      AND h.first_changed_on <= p.as_of
-      AND h.last_changed_on >= p.as_of
-      AND (
+      (
         h.status IS NULL OR NOT h.status IN ('won', 'lost')
+      )
+      AND (
+        h.in_opportunities = 1
+        OR (
+          h.first_changed_on <= p.as_of AND h.last_changed_on >= p.as_of
+        )
       )
   ) AS s
   LEFT JOIN stage_map AS sm
