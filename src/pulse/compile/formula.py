@@ -9,6 +9,7 @@ to every engine are allowed: aggregates, ``CASE``, arithmetic, comparisons, ``NU
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -138,10 +139,16 @@ def refs_of(text: str) -> list[str]:
 def render(text: str, alias: str | None = None, refs: dict[str, str] | None = None) -> str:
     """DuckDB SQL for a fragment with model columns qualified by ``alias`` and refs replaced.
 
-    ``refs`` maps a KPI id to the SQL expression holding that KPI's value.
+    ``refs`` maps a KPI id to the SQL expression holding that KPI's value. Rendered once per
+    process for each (fragment, alias, refs): a scorecard renders the same formulas every time.
     """
+    return _render(text, alias, tuple(sorted((refs or {}).items())))
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str, alias: str | None, refs: tuple[tuple[str, str], ...]) -> str:
     tree = parse_fragment(text)
-    ref_sql = refs or {}
+    ref_sql = dict(refs)
 
     def rewrite(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table:
