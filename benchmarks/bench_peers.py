@@ -101,10 +101,12 @@ def _resident_bytes(pid: int) -> int:
     return next((int(line.split()[1]) * 1024 for line in lines if line.startswith("VmRSS:")), 0)
 
 
-def _run_capped(command: list[str], env: dict[str, str], cap: int) -> tuple[int, str, str, str]:
+def _run_capped(
+    command: list[str], env: dict[str, str], cap: int
+) -> tuple[int, str, str, str, float]:
     """Run ``command``; stop it when its resident memory passes ``cap`` bytes.
 
-    Returns (exit status, stdout, stderr, why it was stopped or "").
+    Returns (exit status, stdout, stderr, why it was stopped or "", seconds it ran).
     """
     start = time.perf_counter()
     with (
@@ -123,7 +125,7 @@ def _run_capped(command: list[str], env: dict[str, str], cap: int) -> tuple[int,
             time.sleep(0.2)
         out.seek(0)
         err.seek(0)
-        return proc.returncode, out.read(), err.read(), stopped
+        return proc.returncode, out.read(), err.read(), stopped, time.perf_counter() - start
 
 
 def run_engine(engine: str, size: int, home: Path, parquet: Path, runs: int, cap: int) -> Timing:
@@ -148,11 +150,10 @@ def run_engine(engine: str, size: int, home: Path, parquet: Path, runs: int, cap
         str(out),
         "--breakdown",
     ]
-    status, stdout, stderr, stopped = _run_capped(command, env, cap)
+    status, stdout, stderr, stopped, elapsed = _run_capped(command, env, cap)
     if stopped:
         out.unlink(missing_ok=True)
         print(f"{size:>12,} {engine:<13} {stopped}", flush=True)
-        elapsed = float(stopped.rsplit(" after ", 1)[1].removesuffix(" s"))
         return Timing(size, engine, [], cap, 0, "", {}, failed=stopped, stopped_after=elapsed)
     if status != 0:
         raise SystemExit(f"{engine} at {size:,} failed:\n{stderr[-3000:]}")

@@ -27,19 +27,13 @@ JOIN (
     b.created_at,
     f.account_id AS match_id,
     f.created_at AS match_created_at
-  FROM dq_similar_keys AS m
-  JOIN account_name_keys AS b ON b.name_key = m.key_a
-  JOIN account_name_keys AS f ON f.name_key = m.key_b AND f.account_id < b.account_id
-  UNION ALL
-  SELECT
-    b.account_id,
-    b.name,
-    b.created_at,
-    f.account_id AS match_id,
-    f.created_at AS match_created_at
-  FROM dq_similar_keys AS m
-  JOIN account_name_keys AS b ON b.name_key = m.key_b
-  JOIN account_name_keys AS f ON f.name_key = m.key_a AND f.account_id < b.account_id
+  FROM (
+    SELECT k.key_a AS own_key, k.key_b AS match_key FROM dq_similar_keys AS k
+    UNION ALL
+    SELECT k.key_b AS own_key, k.key_a AS match_key FROM dq_similar_keys AS k
+  ) AS m
+  JOIN account_name_keys AS b ON b.name_key = m.own_key
+  JOIN account_name_keys AS f ON f.name_key = m.match_key AND f.account_id < b.account_id
 ) AS x
   ON (x.created_at IS NULL OR x.created_at <= p.as_of)
   AND (x.match_created_at IS NULL OR x.match_created_at <= p.as_of)
