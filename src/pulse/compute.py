@@ -20,6 +20,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+
 from pulse.catalog.models import KPI, AsOf, Profile, Threshold
 from pulse.catalog.profiles import load_profile
 from pulse.catalog.registry import Catalog, load_catalog
@@ -302,35 +304,46 @@ class Computer:
             mappings = share_models(self.planner, statements, ctx, keep=self._materialized)
         else:
             mappings = [{} for _ in statements]
-        out = []
+        data_key = self._cache_key()
+        out: list[list[dict[str, Any]] | None] = []
+        todo: list[tuple[int, str, Statement, dict[str, Materialization]]] = []
         for (kpi_id, _, dims, _), st, mapping in zip(requests, statements, mappings, strict=True):
             planner = self.planner.with_materialized({m: t.table for m, t in mapping.items()})
             sql = planner.plan(kpi_id, list(st.periods), dims, ctx)
             if self.engine.dialect != "duckdb":
                 sql = transpile(sql, self.engine.dialect)
-            out.append(self._run(sql, st, mapping))
-        return out
+            cached = RESULTS.get((data_key, sql)) if data_key is not None else None
+            out.append(cached)
+            if cached is None:
+                todo.append((len(out) - 1, sql, st, mapping))
+        for (index, sql, _, _), table in zip(todo, self._run_all(todo), strict=True):
+            rows = [{k: _number(v) for k, v in row.items()} for row in table.to_pylist()]
+            if data_key is not None:
+                RESULTS.put((data_key, sql), rows)
+            out[index] = rows
+        return [rows or [] for rows in out]
 
-    def _run(
-        self, sql: str, statement: Statement, mapping: dict[str, Materialization]
-    ) -> list[dict[str, Any]]:
-        """Rows of ``sql``: from the cache, else computed (shared models first) and cached."""
-        data_key = self._cache_key()
-        if data_key is not None:
-            cached = RESULTS.get((data_key, sql))
-            if cached is not None:
-                return cached
+    def _run_all(
+        self, todo: list[tuple[int, str, Statement, dict[str, Materialization]]]
+    ) -> list[pa.Table]:
+        """Each statement's rows, its shared models computed first (each once)."""
+        tables: dict[str, Materialization] = {}
+        for _, _, statement, mapping in todo:
+            for name, table in mapping.items():  # dependencies first
+                tables.setdefault(table.table, table)
+                self._materialized.add(model_key(self.catalog, name, statement.periods))
+        run_many = getattr(self.engine, "run_many", None)
+        if run_many is not None:
+            result: list[pa.Table] = run_many(
+                [(t.table, t.sql, t.reads) for t in tables.values()],
+                [(sql, tuple(t.table for t in mapping.values())) for _, sql, _, mapping in todo],
+            )
+            return result
         materialize = getattr(self.engine, "materialize", None)
-        for name, table in mapping.items():
+        for table in tables.values():
             assert materialize is not None
             materialize(table.table, table.sql)
-            self._materialized.add(model_key(self.catalog, name, statement.periods))
-        rows = [
-            {k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()
-        ]
-        if data_key is not None:
-            RESULTS.put((data_key, sql), rows)
-        return rows
+        return [self.engine.execute(sql) for _, sql, _, _ in todo]
 
     def detail(
         self, kpi_id: str, period: Period, as_of: date | None = None
