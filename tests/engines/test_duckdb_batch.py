@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from pulse.engines import duckdb as engine_module
 from pulse.engines.duckdb import DuckDBEngine, batch_shape
 from pulse.errors import EngineError
 from pulse.workspace.store import create_workspace
@@ -52,7 +51,7 @@ def test_batch_returns_each_query_in_order_with_tables_computed_once(db: Path) -
 
 
 def test_batch_equals_one_at_a_time(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_module.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr("pulse.engines.duckdb.os.cpu_count", lambda: 1)
     assert batch_shape(1) == (1, 1)
     engine = DuckDBEngine(db)
     try:
