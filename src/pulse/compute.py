@@ -5,7 +5,8 @@ the profile and the workspace's overrides, says ``missing_data`` (naming what to
 inventing a number, and attaches a status and a trend to every value.
 
 Speed: :meth:`Computer.compute_many` plans a batch of KPIs (a scorecard) together, so a SQL model
-read by several KPIs is computed once into a temporary table (``pulse.compile.sharing``), and
+read by several KPIs is computed once into a table of its own (``pulse.compile.sharing``), the
+batch's statements run several at a time where the engine can (``DuckDBEngine.run_many``), and
 every statement's rows are cached per workspace data version (:data:`RESULTS`): unchanged data is
 never recomputed in the process.
 """
@@ -282,7 +283,7 @@ class Computer:
         return key
 
     def _sharing(self) -> bool:
-        """Whether shared models go to temporary tables: only where the data cannot change."""
+        """Whether shared models go to tables of their own: only where the data cannot change."""
         return hasattr(self.engine, "materialize") and self._cache_key() is not None
 
     def rows_many(

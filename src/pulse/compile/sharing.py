@@ -6,7 +6,7 @@ recomputed the models it shares with the others (the ARR bridge's movements ran 
 :func:`share_models` looks at every statement of a batch, counts how many separate computations
 would compute each model — each statement whose KPIs read it, and each computation of a model
 reading it (one in all for a shared reader) — and computes a model needed by two or more once
-into a temporary table, which each statement then reads (:meth:`Planner.with_materialized`).
+into a table of its own (kept for the engine's life), which each statement then reads (:meth:`Planner.with_materialized`).
 Within one statement a model is one CTE, which DuckDB computes once however often the statement
 reads it (it materializes a CTE read more than once), so a model read only inside one
 computation — ``scope_movements``, read three times inside ``mrr_movements`` — stays a CTE:
@@ -51,7 +51,7 @@ class Statement:
 
 @dataclass(frozen=True)
 class Materialization:
-    """A model computed into a temporary table: its name and the DuckDB SQL that fills it."""
+    """A model computed into a shared table: its name and the DuckDB SQL that fills it."""
 
     model: str
     table: str
