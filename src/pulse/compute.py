@@ -284,7 +284,7 @@ class Computer:
 
     def _sharing(self) -> bool:
         """Whether shared models go to tables of their own: only where the data cannot change."""
-        return hasattr(self.engine, "materialize") and self._cache_key() is not None
+        return hasattr(self.engine, "run_many") and self._cache_key() is not None
 
     def rows_many(
         self, requests: list[tuple[str, list[Period], list[str], date | None]]
@@ -334,17 +334,13 @@ class Computer:
                 tables.setdefault(table.table, table)
                 self._materialized.add(model_key(self.catalog, name, statement.periods))
         run_many = getattr(self.engine, "run_many", None)
-        if run_many is not None:
-            result: list[pa.Table] = run_many(
-                [(t.table, t.sql, t.reads) for t in tables.values()],
-                [(sql, tuple(t.table for t in mapping.values())) for _, sql, _, mapping in todo],
-            )
-            return result
-        materialize = getattr(self.engine, "materialize", None)
-        for table in tables.values():
-            assert materialize is not None
-            materialize(table.table, table.sql)
-        return [self.engine.execute(sql) for _, sql, _, _ in todo]
+        if run_many is None:  # an engine without it shares no models (see _sharing)
+            return [self.engine.execute(sql) for _, sql, _, _ in todo]
+        result: list[pa.Table] = run_many(
+            [(t.table, t.sql, t.reads) for t in tables.values()],
+            [(sql, tuple(t.table for t in mapping.values())) for _, sql, _, mapping in todo],
+        )
+        return result
 
     def detail(
         self, kpi_id: str, period: Period, as_of: date | None = None

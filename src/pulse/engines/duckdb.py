@@ -181,12 +181,7 @@ class DuckDBEngine:
 
     def _create(self, con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
         scratch = self._attach_scratch()
-        try:
-            con.execute(f'CREATE OR REPLACE TABLE {scratch}."{table}" AS {sql}')
-        except duckdb.Error as exc:
-            raise EngineError(
-                f"DuckDB could not run the query: {str(exc).splitlines()[0]}"
-            ) from exc
+        self._execute(con, f'CREATE OR REPLACE TABLE {scratch}."{table}" AS {sql}')  # row count
 
     def materialize(self, table: str, sql: str) -> None:
         """Compute ``sql`` once into the table ``table`` (kept for the engine's life)."""
@@ -226,9 +221,10 @@ class DuckDBEngine:
             return [r for r in results if r is not None]
         ready = threading.Condition()
         failure: list[BaseException] = []
-        running = [0]
+        running = 0  # statements under way
 
         def work() -> None:
+            nonlocal running
             cursor = self._cursor()
             try:
                 while True:
@@ -240,9 +236,9 @@ class DuckDBEngine:
                             if runnable:
                                 step = runnable[0]
                                 steps.remove(step)
-                                running[0] += 1
+                                running += 1
                                 break
-                            if not running[0]:  # what the rest reads is not in the batch
+                            if not running:  # what the rest reads is not in the batch
                                 missing = sorted(steps[0][3] - self._tables)
                                 failure.append(EngineError(f"tables not computed: {missing}"))
                                 ready.notify_all()
@@ -256,12 +252,12 @@ class DuckDBEngine:
                             results[index] = self._execute(cursor, sql)
                     except BaseException as exc:  # raised again by the caller
                         with ready:
-                            running[0] -= 1
+                            running -= 1
                             failure.append(exc)
                             ready.notify_all()
                         return
                     with ready:
-                        running[0] -= 1
+                        running -= 1
                         if table is not None:
                             self._tables.add(table)
                         ready.notify_all()
