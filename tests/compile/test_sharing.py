@@ -10,7 +10,7 @@ import pytest
 
 from pulse.catalog.registry import load_catalog
 from pulse.compile.planner import Context, PeriodSpec, Planner
-from pulse.compile.sharing import Statement, reads_periods, share_models
+from pulse.compile.sharing import Statement, aggregates, model_key, share_models
 from pulse.compute import RESULTS, Computer
 from pulse.engines.duckdb import DuckDBEngine
 from pulse.periods import parse_period
@@ -57,9 +57,9 @@ def test_a_row_by_row_model_stays_inline() -> None:
 
 def test_period_models_are_shared_only_between_the_same_periods() -> None:
     catalog = load_catalog()
-    assert reads_periods(catalog, "month_end_snapshots")
-    assert reads_periods(catalog, "stage_history_as_of")
-    assert not reads_periods(catalog, "mrr_movements")
+    assert model_key(catalog, "month_end_snapshots", (Q2,)) == ("month_end_snapshots", (Q2,))
+    assert model_key(catalog, "stage_history_as_of", (Q2,)) == ("stage_history_as_of", (Q2,))
+    assert model_key(catalog, "mrr_movements", (Q2,)) == ("mrr_movements", None)
     planner = Planner(catalog)
     same = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
@@ -71,6 +71,37 @@ def test_period_models_are_shared_only_between_the_same_periods() -> None:
     assert "month_end_snapshots" not in other[0]  # read once for each set of periods
     # a model that does not read the periods is shared whatever they are
     assert other[0]["mrr_movements"] is other[1]["mrr_movements"]
+
+
+def test_range_models_are_shared_between_periods_spanning_the_same_days() -> None:
+    # Coverage reads the pipeline as of each period's start, sales velocity as of its end: the
+    # states in force differ, the spans they are picked from do not.
+    catalog = load_catalog()
+    days = ("range", (date(2024, 4, 1), date(2024, 6, 30)))
+    assert model_key(catalog, "open_candidate_spans", (Q2,)) == ("open_candidate_spans", days)
+    assert model_key(catalog, "open_candidate_spans", (Q2_START,)) == ("open_candidate_spans", days)
+    later = PeriodSpec("2024-Q2", date(2024, 4, 1), date(2024, 6, 30), date(2024, 7, 15))
+    assert model_key(catalog, "open_candidate_spans", (later,))[1] != days  # as of after the end
+    planner = Planner(catalog)
+    statements = [
+        Statement("pipeline_coverage", (Q2_START,)),
+        Statement("weighted_pipeline_coverage", (Q2_START,)),
+        Statement("sales_velocity", (Q2,)),
+    ]
+    coverage, weighted, velocity = share_models(planner, statements, Context())
+    spans = coverage["open_candidate_spans"]
+    assert weighted["open_candidate_spans"] is spans and velocity["open_candidate_spans"] is spans
+    assert "periods AS (" not in spans.sql and "period_range AS (" in spans.sql
+    # the states at each as-of date: one table for the two coverages, inline for velocity
+    assert weighted["open_candidate_states"] is coverage["open_candidate_states"]
+    assert "open_candidate_states" not in velocity
+    assert spans.table in coverage["open_candidate_states"].reads
+
+
+def test_a_range_join_counts_as_work_worth_sharing() -> None:
+    assert aggregates("SELECT * FROM a JOIN b ON a.d >= b.lo AND a.d <= b.hi")
+    assert not aggregates("SELECT * FROM a JOIN b ON a.k = b.k AND a.d >= b.lo")
+    assert not aggregates("SELECT * FROM a CROSS JOIN b")
 
 
 def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:

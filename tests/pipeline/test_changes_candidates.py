@@ -1,6 +1,6 @@
 """Property: reading only the candidate opportunities (a close date in the windows somewhere,
 open on one of the dates) gives the same opportunities behind every line as the plain
-``open_candidate_states`` and ``opportunity_states`` models, row for row."""
+``open_candidate_spans`` and ``opportunity_states`` models, row for row."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_the_filters_are_applied(scratch: Scratch) -> None:
     models = changes._candidate_models(scratch.computer)
     history = "FROM (SELECT * FROM stage_history WHERE opportunity_id IN ("
     facts = "JOIN (SELECT * FROM opportunity_facts WHERE created_at <= ("
-    assert history in models["open_candidate_states"]
+    assert history in models["open_candidate_spans"]
     assert facts in models["opportunity_states"]
 
 

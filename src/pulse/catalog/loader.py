@@ -21,6 +21,7 @@ from pulse.tables import TABLES, create_table_sql
 
 CONTEXT_RELATIONS = {
     "periods": "CREATE TABLE periods (period_key VARCHAR, period_start DATE, period_end DATE, as_of DATE)",
+    "period_range": "CREATE TABLE period_range (first_day DATE, last_day DATE)",
     "stage_map": "CREATE TABLE stage_map (stage VARCHAR, probability DOUBLE, stage_order INTEGER)",
     "pulse_settings": (
         "CREATE TABLE pulse_settings (today DATE, cycle_from_first_meeting INTEGER, "
@@ -76,6 +77,7 @@ def read_models(model_dir: Path, issues: list[Issue]) -> dict[str, Model]:
             models=deps,
             tables=tables,
             uses_periods="periods" in names,
+            uses_period_range="period_range" in names,
         )
     return models
 

@@ -21,9 +21,12 @@ class Model:
     """A derived table written as one SQL ``SELECT`` (a dbt-style model).
 
     A model may read canonical tables, other models, and the context relations ``periods``
-    (period_key, period_start, period_end, as_of), ``stage_map`` (stage, probability,
-    stage_order) and ``pulse_settings`` (one row of workspace settings). A model that reads
-    ``periods`` must output ``period_key``: it is a point-in-time model evaluated per period.
+    (period_key, period_start, period_end, as_of), ``period_range`` (one row: first_day and
+    last_day, the earliest and latest start, end or as-of day of the periods), ``stage_map``
+    (stage, probability, stage_order) and ``pulse_settings`` (one row of workspace settings). A
+    model that reads ``periods`` must output ``period_key``: it is a point-in-time model
+    evaluated per period. One that reads ``period_range`` only depends on the range, which the
+    same periods share whatever their as-of dates.
     """
 
     name: str
@@ -33,6 +36,7 @@ class Model:
     models: tuple[str, ...]
     tables: tuple[str, ...]
     uses_periods: bool
+    uses_period_range: bool
     columns: tuple[str, ...] = ()
 
 

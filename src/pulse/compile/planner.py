@@ -79,13 +79,24 @@ def _lit(value: object) -> str:
     return f"'{text}'"
 
 
+def period_range(periods: list[PeriodSpec]) -> tuple[date, date] | None:
+    """The earliest and latest start, end or as-of day of ``periods`` (None for no periods)."""
+    if not periods:
+        return None
+    days = [d for p in periods for d in (p.start, p.end, p.as_of)]
+    return min(days), max(days)
+
+
 def context_ctes(periods: list[PeriodSpec], ctx: Context) -> dict[str, str]:
-    """The ``periods``, ``stage_map`` and ``pulse_settings`` relations as SQL."""
+    """The ``periods``, ``period_range``, ``stage_map`` and ``pulse_settings`` relations as SQL."""
     rows = " UNION ALL ".join(
         f"SELECT {_lit(p.key)} AS period_key, {_lit(p.start)} AS period_start, "
         f"{_lit(p.end)} AS period_end, {_lit(p.as_of)} AS as_of"
         for p in periods
     )
+    days = period_range(periods)
+    first, last = (_lit(d) for d in days) if days else ("CAST(NULL AS DATE)",) * 2
+    bounds = f"SELECT {first} AS first_day, {last} AS last_day"
     if ctx.stage_map:
         stages = " UNION ALL ".join(
             f"SELECT {_lit(s)} AS stage, CAST({prob!r} AS DOUBLE) AS probability, {order} AS stage_order"
@@ -104,7 +115,12 @@ def context_ctes(periods: list[PeriodSpec], ctx: Context) -> dict[str, str]:
         f"CAST({w_usage!r} AS DOUBLE) AS w_usage, CAST({w_tickets!r} AS DOUBLE) AS w_tickets, "
         f"CAST({w_nps!r} AS DOUBLE) AS w_nps"
     )
-    return {"periods": rows, "stage_map": stages, "pulse_settings": settings}
+    return {
+        "periods": rows,
+        "period_range": bounds,
+        "stage_map": stages,
+        "pulse_settings": settings,
+    }
 
 
 def _whole(grain: str, start: date, end: date) -> bool:
@@ -185,6 +201,14 @@ class Planner:
         for dep in self.catalog.model(name).models:
             self.add_model(dep, ctes)
         ctes[name] = self.catalog.model(name).sql
+
+    def _drop_unread_range(self, ctes: dict[str, str]) -> None:
+        """Leave ``period_range`` out when no model planned inline reads it."""
+        models = self.catalog.models
+        if not any(
+            models[n].uses_period_range for n in ctes if n in models and n not in self.materialized
+        ):
+            del ctes["period_range"]
 
     def _select_model(
         self, kpi: KPI, dims: list[str], ctes: dict[str, str], grain: str | None
@@ -276,6 +300,7 @@ class Planner:
         self.check_dimensions(kpi, dims)
         ctes: dict[str, str] = dict(context_ctes(periods, ctx))
         body = self._select(kpi, dims, ctes, calendar_grain(periods))
+        self._drop_unread_range(ctes)
         with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
         order = ", ".join(["period_key", *dims])
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS result ORDER BY {order}"
@@ -287,6 +312,7 @@ class Planner:
             raise UnknownNameError(f"KPI '{kpi_id}' has no detail listing")
         ctes: dict[str, str] = dict(context_ctes(periods, ctx))
         self.add_model(kpi.detail, ctes)
+        self._drop_unread_range(ctes)
         model = self.catalog.model(kpi.detail)
         if model.uses_periods:
             body = f"SELECT m.* FROM periods AS p JOIN {model.name} AS m ON m.period_key = p.period_key"
@@ -300,11 +326,14 @@ class Planner:
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS detail"
 
     def plan_model(self, name: str, periods: list[PeriodSpec] | None, ctx: Context) -> str:
-        """DuckDB SQL of one model's rows (``periods`` only for a model that reads them)."""
+        """DuckDB SQL of one model's rows (``periods`` only for a model that reads them or their
+        range). Only the period relations the model reads are written out, so the same model over
+        the same range is the same SQL whatever the periods' as-of dates."""
         ctes: dict[str, str] = dict(context_ctes(periods or [], ctx))
-        if periods is None:
+        if not any(self.catalog.model(m).uses_periods for m in self.catalog.model_chain(name)):
             del ctes["periods"]
         self.add_model(name, ctes)
+        self._drop_unread_range(ctes)
         with_sql = ",\n".join(f"{n} AS ({sql})" for n, sql in ctes.items())
         return f"WITH {with_sql}\nSELECT * FROM {name}"
 

@@ -20,7 +20,10 @@ opportunities), while ``account_name_keys`` (three regular expressions per accou
 the duplicate matching's models) is cheaper computed once.
 
 A model that reads ``periods`` (directly or through another model) depends on the period rows
-and their as-of dates, so it is shared only between statements with the same periods; the others
+and their as-of dates, so it is shared only between statements with the same periods; one that
+reads only ``period_range`` (the earliest and latest day of the periods) between statements whose
+periods span the same days, whatever their as-of dates (``open_candidate_spans``, read by
+pipeline coverage as of each period's start and by sales velocity as of its end); the others
 are shared by every statement. A table's name carries a hash of the SQL that fills it, so the same
 model over the same periods and settings is computed once per engine connection.
 """
@@ -36,7 +39,7 @@ import sqlglot
 from sqlglot import exp
 
 from pulse.catalog.registry import Catalog
-from pulse.compile.planner import Context, PeriodSpec, Planner
+from pulse.compile.planner import Context, PeriodSpec, Planner, period_range
 
 ModelKey = tuple[str, Hashable]
 
@@ -59,14 +62,15 @@ class Materialization:
     reads: tuple[str, ...]  # the tables of other materialized models it reads
 
 
-def reads_periods(catalog: Catalog, name: str) -> bool:
-    """Whether model ``name`` or any model it reads depends on the ``periods`` relation."""
-    return any(catalog.model(m).uses_periods for m in catalog.model_chain(name))
-
-
 def model_key(catalog: Catalog, name: str, periods: tuple[PeriodSpec, ...]) -> ModelKey:
-    """What identifies one computation of a model: its name and, if it reads them, the periods."""
-    return (name, periods if reads_periods(catalog, name) else None)
+    """What identifies one computation of a model: its name and, if it reads them, the periods
+    (``periods``: every period row with its as-of date) or only their range (``period_range``)."""
+    chain = [catalog.model(m) for m in catalog.model_chain(name)]
+    if any(m.uses_periods for m in chain):
+        return (name, periods)
+    if any(m.uses_period_range for m in chain):
+        return (name, ("range", period_range(list(periods))))
+    return (name, None)
 
 
 # Row-by-row functions costly enough that a model calling them is worth computing once.
@@ -78,18 +82,26 @@ COSTLY_FUNCTIONS: tuple[type[exp.Expr], ...] = (
 )
 
 
+def _range_join(join: exp.Join) -> bool:
+    """Whether a join matches rows by ranges only (no equality in its condition): the engine
+    sorts both sides into the ranges instead of hashing one."""
+    on = join.args.get("on")
+    return on is not None and on.find(exp.EQ) is None
+
+
 @lru_cache(maxsize=1024)
 def aggregates(sql: str) -> bool:
-    """Whether a model groups, de-duplicates, uses a window or calls a costly function (a
-    regular expression, an edit distance): the work worth computing once.
+    """Whether a model groups, de-duplicates, uses a window, joins by ranges only or calls a
+    costly function (a regular expression, an edit distance): the work worth computing once.
 
-    Any other row-by-row model (a projection or join of tables) is left inline: computing it into
-    a table writes every row and column, while inline the engine reads only the columns and rows
-    each query needs. Measured on the demo data, sharing such models made the scorecard slower.
+    Any other row-by-row model (a projection or equality join of tables) is left inline:
+    computing it into a table writes every row and column, while inline the engine reads only the
+    columns and rows each query needs. Measured on the demo data, sharing such models made the
+    scorecard slower.
     """
     tree = sqlglot.parse_one(sql, read="duckdb")
     kinds: tuple[type[exp.Expr], ...] = (exp.Group, exp.Window, exp.Distinct, *COSTLY_FUNCTIONS)
-    return tree.find(*kinds) is not None
+    return tree.find(*kinds) is not None or any(_range_join(j) for j in tree.find_all(exp.Join))
 
 
 def _kpi_models(catalog: Catalog, kpi_id: str) -> set[str]:

@@ -335,7 +335,7 @@ _FACTS_CANDIDATES = f"""SELECT * FROM opportunity_facts
     AND (close_date {_WINDOWS}
       OR opportunity_id IN (SELECT opportunity_id FROM stage_history_as_of))"""
 _CANDIDATES = (
-    ("open_candidate_states", "stage_history", _HISTORY_CANDIDATES),
+    ("open_candidate_spans", "stage_history", _HISTORY_CANDIDATES),
     ("opportunity_states", "opportunity_facts", _FACTS_CANDIDATES),
 )
 
@@ -353,7 +353,7 @@ def _reading(sql: str, table: str, query: str) -> str | None:
 
 
 def _candidate_models(computer: Computer) -> dict[str, str]:
-    """``open_candidate_states`` and ``opportunity_states`` reading only the candidates."""
+    """``open_candidate_spans`` and ``opportunity_states`` reading only the candidates."""
     out = {}
     for model, table, query in _CANDIDATES:
         sql = _reading(computer.catalog.model(model).sql, table, query)

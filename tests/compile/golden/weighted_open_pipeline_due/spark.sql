@@ -4,6 +4,10 @@ WITH periods AS (
     CAST('2024-04-01' AS DATE) AS period_start,
     CAST('2024-06-30' AS DATE) AS period_end,
     CAST('2024-04-01' AS DATE) AS as_of
+), period_range AS (
+  SELECT
+    CAST('2024-04-01' AS DATE) AS first_day,
+    CAST('2024-06-30' AS DATE) AS last_day
 ), stage_map AS (
   SELECT
     'qualification' AS stage,
@@ -43,6 +47,79 @@ WITH periods AS (
     CAST(0.5 AS DOUBLE) AS w_usage,
     CAST(0.25 AS DOUBLE) AS w_tickets,
     CAST(0.25 AS DOUBLE) AS w_nps
+), open_candidate_spans AS (
+  SELECT
+    c.opportunity_id,
+    c.in_history,
+    c.in_opportunities,
+    CAST(c.first_at AS DATE) AS first_changed_on,
+    CAST(c.last_at AS DATE) AS last_changed_on,
+    c.stage,
+    c.amount,
+    c.close_date,
+    c.status,
+    CASE
+      WHEN c.changed_at > c.first_at
+      AND (
+        c.created_at IS NULL OR CAST(c.changed_at AS DATE) >= c.created_at
+      )
+      THEN CAST(CAST(c.changed_at AS DATE) + INTERVAL '1' DAY AS DATE)
+      ELSE COALESCE(c.created_at, CAST('0001-01-01' AS DATE))
+    END AS open_from,
+    CASE
+      WHEN NOT c.next_at IS NULL
+      AND (
+        c.closed_on IS NULL OR CAST(c.next_at AS DATE) <= c.closed_on
+      )
+      THEN CAST(c.next_at AS DATE)
+      ELSE COALESCE(c.closed_on, CAST('9999-12-31' AS DATE))
+    END AS open_to
+  FROM (
+    SELECT
+      j.*,
+      MIN(j.changed_at) OVER (PARTITION BY j.opportunity_id) AS first_at,
+      MAX(j.changed_at) OVER (PARTITION BY j.opportunity_id) AS last_at,
+      LEAD(j.changed_at) OVER (PARTITION BY j.opportunity_id ORDER BY j.changed_at NULLS LAST) AS next_at
+    FROM (
+      SELECT
+        COALESCE(s.opportunity_id, f.opportunity_id) AS opportunity_id,
+        CASE WHEN s.opportunity_id IS NULL THEN 0 ELSE 1 END AS in_history,
+        CASE WHEN f.opportunity_id IS NULL THEN 0 ELSE 1 END AS in_opportunities,
+        f.created_at,
+        f.closed_on,
+        s.changed_at,
+        s.stage,
+        s.amount,
+        s.close_date,
+        s.status
+      FROM stage_history AS s
+      FULL OUTER JOIN (
+        SELECT
+          o.opportunity_id,
+          o.created_at,
+          CASE WHEN o.status IN ('won', 'lost') THEN COALESCE(o.closed_at, o.close_date) END AS closed_on
+        FROM opportunities AS o
+      ) AS f
+        ON f.opportunity_id = s.opportunity_id
+      WHERE
+        f.opportunity_id IS NULL
+        OR (
+          f.created_at <= (
+            SELECT
+              last_day
+            FROM period_range
+          )
+          AND (
+            f.closed_on IS NULL
+            OR f.closed_on >= (
+              SELECT
+                first_day
+              FROM period_range
+            )
+          )
+        )
+    ) AS j
+  ) AS c
 ), open_candidate_states AS (
   SELECT
     p.period_key,
@@ -56,79 +133,7 @@ WITH periods AS (
     h.close_date,
     h.status
   FROM periods AS p
-  JOIN (
-    SELECT
-      c.opportunity_id,
-      c.in_history,
-      c.in_opportunities,
-      CAST(c.first_at AS DATE) AS first_changed_on,
-      CAST(c.last_at AS DATE) AS last_changed_on,
-      c.stage,
-      c.amount,
-      c.close_date,
-      c.status,
-      CASE
-        WHEN c.changed_at > c.first_at
-        AND (
-          c.created_at IS NULL OR CAST(c.changed_at AS DATE) >= c.created_at
-        )
-        THEN CAST(CAST(c.changed_at AS DATE) + INTERVAL '1' DAY AS DATE)
-        ELSE COALESCE(c.created_at, CAST('0001-01-01' AS DATE))
-      END AS open_from,
-      CASE
-        WHEN NOT c.next_at IS NULL
-        AND (
-          c.closed_on IS NULL OR CAST(c.next_at AS DATE) <= c.closed_on
-        )
-        THEN CAST(c.next_at AS DATE)
-        ELSE COALESCE(c.closed_on, CAST('9999-12-31' AS DATE))
-      END AS open_to
-    FROM (
-      SELECT
-        j.*,
-        MIN(j.changed_at) OVER (PARTITION BY j.opportunity_id) AS first_at,
-        MAX(j.changed_at) OVER (PARTITION BY j.opportunity_id) AS last_at,
-        LEAD(j.changed_at) OVER (PARTITION BY j.opportunity_id ORDER BY j.changed_at NULLS LAST) AS next_at
-      FROM (
-        SELECT
-          COALESCE(s.opportunity_id, f.opportunity_id) AS opportunity_id,
-          CASE WHEN s.opportunity_id IS NULL THEN 0 ELSE 1 END AS in_history,
-          CASE WHEN f.opportunity_id IS NULL THEN 0 ELSE 1 END AS in_opportunities,
-          f.created_at,
-          f.closed_on,
-          s.changed_at,
-          s.stage,
-          s.amount,
-          s.close_date,
-          s.status
-        FROM stage_history AS s
-        FULL OUTER JOIN (
-          SELECT
-            o.opportunity_id,
-            o.created_at,
-            CASE WHEN o.status IN ('won', 'lost') THEN COALESCE(o.closed_at, o.close_date) END AS closed_on
-          FROM opportunities AS o
-        ) AS f
-          ON f.opportunity_id = s.opportunity_id
-        WHERE
-          f.opportunity_id IS NULL
-          OR (
-            f.created_at <= (
-              SELECT
-                MAX(as_of)
-              FROM periods
-            )
-            AND (
-              f.closed_on IS NULL OR f.closed_on >= (
-                SELECT
-                  MIN(as_of)
-                FROM periods
-              )
-            )
-          )
-      ) AS j
-    ) AS c
-  ) AS h
+  JOIN open_candidate_spans AS h
     ON p.as_of >= h.open_from AND p.as_of <= h.open_to
 ), opportunity_facts AS (
   SELECT
