@@ -13,9 +13,11 @@ never recomputed in the process.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -40,6 +42,34 @@ def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects that form no
+    cycles (result rows, KPI results): its passes over every live object cost more than the
+    objects themselves (measured: 0.45 s of 1.0 s building the 119,000 results of the
+    1,000,000-opportunity peers scorecard). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    """The rows of a result as dicts, decimals as floats (column by column: no per-value type
+    test on the other columns)."""
+    names = table.column_names
+    columns = []
+    for column in table.columns:
+        values = column.to_pylist()
+        if pa.types.is_decimal(column.type):
+            values = [None if v is None else float(v) for v in values]
+        columns.append(values)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 class ResultCache:
@@ -81,7 +111,7 @@ RESULTS = ResultCache()
 _STATS: dict[Hashable, dict[str, dict[str, int]]] = {}
 
 
-@dataclass
+@dataclass(slots=True)
 class KPIResult:
     """One KPI value for one period and segment, judged."""
 
@@ -318,7 +348,8 @@ class Computer:
             if cached is None:
                 todo.append((len(out) - 1, sql, st, mapping))
         for (index, sql, _, _), table in zip(todo, self._run_all(todo), strict=True):
-            rows = [{k: _number(v) for k, v in row.items()} for row in table.to_pylist()]
+            with _gc_paused():
+                rows = _rows(table)
             if data_key is not None:
                 RESULTS.put((data_key, sql), rows)
             out[index] = rows
@@ -393,8 +424,9 @@ class Computer:
             elif kpi_id not in todo:
                 todo.append(kpi_id)
         all_rows = self.rows_many([(k, periods, dims, as_of) for k in todo])
-        for kpi_id, rows in zip(todo, all_rows, strict=True):
-            out[kpi_id] = self._results(kpi_id, periods, period, dims, as_of, rows)
+        with _gc_paused():
+            for kpi_id, rows in zip(todo, all_rows, strict=True):
+                out[kpi_id] = self._results(kpi_id, periods, period, dims, as_of, rows)
         return {k: out[k] for k in kpi_ids}
 
     def _missing_results(
@@ -429,6 +461,7 @@ class Computer:
     ) -> list[KPIResult]:
         kpi = self.catalog.get(kpi_id)
         threshold = self.threshold(kpi_id)
+        direction = kpi.direction
         results: list[KPIResult] = []
         by_key: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
         seen: dict[tuple[Any, ...], None] = {}  # segments in first-seen order
@@ -439,45 +472,46 @@ class Computer:
         segments = list(seen)
         if not dims:
             segments = [()]
+        # every row has the same columns: the components are the c_ ones
+        components_of = [(k, k[2:]) for k in rows[0] if k.startswith("c_")] if rows else []
+        ratio = "numerator" in (rows[0] if rows else {})
         for index, p in enumerate(periods[1:], start=1):
             prev_label = periods[index - 1].label
+            p_as_of = self.as_of(kpi, p, period, as_of)
+            empty_note = (
+                f"no data for {p.label}: nothing in the period to compute {kpi.name.lower()} from"
+            )
             for seg in segments:
-                found = by_key.get((p.label, seg))
-                if found is None and dims:
+                row = by_key.get((p.label, seg))
+                if row is None and dims:
                     continue
-                row = found or {}
-                value = row.get("value")
-                prev_row = by_key.get((prev_label, seg))
-                previous = prev_row["value"] if prev_row else None
-                components = {}
-                if row:
-                    if row.get("numerator") is not None or row.get("denominator") is not None:
+                components: dict[str, Any] = {}
+                value = previous = None
+                if row is not None:
+                    value = row["value"]
+                    if ratio and (row["numerator"] is not None or row["denominator"] is not None):
                         components["numerator"] = row["numerator"]
                         components["denominator"] = row["denominator"]
-                    components.update({k[2:]: v for k, v in row.items() if k.startswith("c_")})
-                note = (
-                    None
-                    if value is not None
-                    else f"no data for {p.label}: nothing in the period to compute {kpi.name.lower()} from"
-                )
+                    for column, name in components_of:
+                        components[name] = row[column]
+                prev_row = by_key.get((prev_label, seg))
+                if prev_row is not None:
+                    previous = prev_row["value"]
+                number = None if value is None else float(value)
                 results.append(
                     KPIResult(
                         kpi=kpi,
                         period=p,
-                        as_of=self.as_of(kpi, p, period, as_of),
+                        as_of=p_as_of,
                         segment=dict(zip(dims, seg, strict=True)),
-                        value=None if value is None else float(value),
-                        status=judge(
-                            None if value is None else float(value), threshold, kpi.direction
-                        ),
+                        value=number,
+                        status=judge(number, threshold, direction),
                         threshold=threshold,
                         trend=trend(
-                            None if value is None else float(value),
-                            None if previous is None else float(previous),
-                            kpi.direction,
+                            number, None if previous is None else float(previous), direction
                         ),
                         components=components,
-                        missing=note,
+                        missing=None if number is not None else empty_note,
                     )
                 )
         return results
