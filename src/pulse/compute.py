@@ -482,18 +482,20 @@ class Computer:
                 f"no data for {p.label}: nothing in the period to compute {kpi.name.lower()} from"
             )
             for seg in segments:
-                row = by_key.get((p.label, seg))
-                if row is None and dims:
+                found = by_key.get((p.label, seg))
+                if found is None and dims:
                     continue
                 components: dict[str, Any] = {}
                 value = previous = None
-                if row is not None:
-                    value = row["value"]
-                    if ratio and (row["numerator"] is not None or row["denominator"] is not None):
-                        components["numerator"] = row["numerator"]
-                        components["denominator"] = row["denominator"]
+                if found is not None:
+                    value = found["value"]
+                    if ratio and (
+                        found["numerator"] is not None or found["denominator"] is not None
+                    ):
+                        components["numerator"] = found["numerator"]
+                        components["denominator"] = found["denominator"]
                     for column, name in components_of:
-                        components[name] = row[column]
+                        components[name] = found[column]
                 prev_row = by_key.get((prev_label, seg))
                 if prev_row is not None:
                     previous = prev_row["value"]
