@@ -67,8 +67,8 @@ def test_period_models_are_shared_only_between_the_same_periods() -> None:
     other = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2_START,))], Context()
     )
-    assert same[0]["month_end_snapshots"] is same[1]["month_end_snapshots"]
-    assert "month_end_snapshots" not in other[0]  # read once for each set of periods
+    assert same[0]["bridge_snapshot_totals"] is same[1]["bridge_snapshot_totals"]
+    assert "bridge_snapshot_totals" not in other[0]  # read once for each set of periods
     # a model that does not read the periods is shared whatever they are
     assert other[0]["mrr_movements"] is other[1]["mrr_movements"]
 
@@ -123,14 +123,14 @@ def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:
 
 def test_a_model_read_by_two_computations_is_shared() -> None:
     # stream_levels is read by the bridge's movements (inside mrr_movements' table) and by the
-    # month-end snapshots (inside theirs): two computations, one table.
+    # month-end snapshots (inside the snapshot totals' table): two computations, one table.
     planner = Planner(load_catalog())
     both = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
     )
     assert both[0]["stream_levels"] is both[1]["stream_levels"]
-    # bridge_rows only unions and joins: inline in each statement, never a table
-    assert "bridge_rows" not in both[0]
+    # bridge_movement_rows only joins: inline in each statement, never a table
+    assert "bridge_movement_rows" not in both[0]
 
 
 def _values(results: list[Any]) -> list[tuple[str, Any, Any]]:

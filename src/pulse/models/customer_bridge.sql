@@ -1,7 +1,7 @@
 -- The recurring-revenue bridge per period, customer and stream (bridge_rows added up per
 -- customer): the snapshot at the period's start month end, the movements of every month end in
 -- the period and the snapshot at its end month end. What the bridge's detail lists; the KPIs
--- add up bridge_rows directly. On every row, and so on every sum of rows:
+-- add up the same figures (bridge_sums). On every row, and so on every sum of rows:
 --   start + new + reactivation + expansion − contraction − churn + fx = end, to the cent.
 SELECT
   r.period_key,

@@ -646,6 +646,45 @@ WITH periods AS (
     OR t.expansion_count <> 0
     OR t.contraction_count <> 0
     OR t.churn_count <> 0
+), bridge_movement_rows AS (
+  SELECT
+    b.period_key,
+    m.account_id,
+    m.stream,
+    m.new_mrr,
+    m.reactivation_mrr,
+    m.expansion_mrr,
+    m.contraction_mrr,
+    m.churn_mrr,
+    m.fx_mrr,
+    m.new_arr,
+    m.reactivation_arr,
+    m.expansion_arr,
+    m.contraction_arr,
+    m.churn_arr,
+    m.fx_arr,
+    m.new_count,
+    m.reactivation_count,
+    m.expansion_count,
+    m.contraction_count,
+    m.churn_count,
+    COALESCE(a.segment, '(none)') AS segment,
+    COALESCE(a.region, '(none)') AS region,
+    COALESCE(a.industry, '(none)') AS industry
+  FROM periods AS p
+  JOIN (
+    SELECT
+      x.period_key,
+      EXPLODE(SEQUENCE(x.start_index + 1, x.end_index)) AS month_index
+    FROM revenue_period_bounds AS x
+    WHERE
+      x.end_index > x.start_index
+  ) AS b
+    ON b.period_key = p.period_key
+  JOIN mrr_movements AS m
+    ON m.month_index = b.month_index
+  LEFT JOIN accounts AS a
+    ON a.account_id = m.account_id
 ), bridge_rows AS (
   SELECT
     u.*,
@@ -710,47 +749,41 @@ WITH periods AS (
     FROM bound_snapshots AS c
     WHERE
       c.role = 'end'
-    UNION ALL
-    SELECT
-      b.period_key,
-      m.account_id,
-      m.stream,
-      CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS start_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS end_arr,
-      m.new_mrr AS new_mrr,
-      m.reactivation_mrr AS reactivation_mrr,
-      m.expansion_mrr AS expansion_mrr,
-      m.contraction_mrr AS contraction_mrr,
-      m.churn_mrr AS churn_mrr,
-      m.fx_mrr AS fx_mrr,
-      m.new_arr AS new_arr,
-      m.reactivation_arr AS reactivation_arr,
-      m.expansion_arr AS expansion_arr,
-      m.contraction_arr AS contraction_arr,
-      m.churn_arr AS churn_arr,
-      m.fx_arr AS fx_arr,
-      m.new_count AS new_count,
-      m.reactivation_count AS reactivation_count,
-      m.expansion_count AS expansion_count,
-      m.contraction_count AS contraction_count,
-      m.churn_count AS churn_count
-    FROM (
-      SELECT
-        x.period_key,
-        EXPLODE(SEQUENCE(x.start_index + 1, x.end_index)) AS month_index
-      FROM revenue_period_bounds AS x
-      WHERE
-        x.end_index > x.start_index
-    ) AS b
-    JOIN mrr_movements AS m
-      ON m.month_index = b.month_index
   ) AS u
   JOIN periods AS p
     ON p.period_key = u.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = u.account_id
+  UNION ALL
+  SELECT
+    r.period_key,
+    r.account_id,
+    r.stream,
+    CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS start_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS end_arr,
+    r.new_mrr,
+    r.reactivation_mrr,
+    r.expansion_mrr,
+    r.contraction_mrr,
+    r.churn_mrr,
+    r.fx_mrr,
+    r.new_arr,
+    r.reactivation_arr,
+    r.expansion_arr,
+    r.contraction_arr,
+    r.churn_arr,
+    r.fx_arr,
+    r.new_count,
+    r.reactivation_count,
+    r.expansion_count,
+    r.contraction_count,
+    r.churn_count,
+    r.segment,
+    r.region,
+    r.industry
+  FROM bridge_movement_rows AS r
 ), customer_bridge AS (
   SELECT
     r.period_key,

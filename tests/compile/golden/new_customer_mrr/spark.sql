@@ -43,49 +43,6 @@ WITH periods AS (
     CAST(0.5 AS DOUBLE) AS w_usage,
     CAST(0.25 AS DOUBLE) AS w_tickets,
     CAST(0.25 AS DOUBLE) AS w_nps
-), revenue_period_bounds AS (
-  SELECT
-    e.period_key,
-    e.period_start,
-    e.period_end,
-    e.start_index,
-    GREATEST(e.end_index, e.start_index) AS end_index,
-    GREATEST(12, GREATEST(e.end_index, e.start_index) - e.start_index) AS span_months,
-    GREATEST(e.end_index, e.start_index) - 12 AS trailing_start_index
-  FROM (
-    SELECT
-      d.period_key,
-      d.period_start,
-      d.period_end,
-      EXTRACT(YEAR FROM d.period_start) * 12 + EXTRACT(MONTH FROM d.period_start) - 2 AS start_index,
-      EXTRACT(YEAR FROM d.end_day) * 12 + EXTRACT(MONTH FROM d.end_day) - 1 - CASE WHEN d.end_day = LAST_DAY(d.end_day) THEN 0 ELSE 1 END AS end_index
-    FROM (
-      SELECT
-        p.period_key,
-        p.period_start,
-        p.period_end,
-        LEAST(p.period_end, COALESCE(p.as_of, p.period_end)) AS end_day
-      FROM periods AS p
-    ) AS d
-  ) AS e
-), snapshot_months AS (
-  SELECT
-    b.period_key,
-    'start' AS role,
-    b.start_index AS month_index
-  FROM revenue_period_bounds AS b
-  UNION ALL
-  SELECT
-    b.period_key,
-    'end' AS role,
-    b.end_index AS month_index
-  FROM revenue_period_bounds AS b
-  UNION ALL
-  SELECT
-    b.period_key,
-    'then' AS role,
-    b.end_index - b.span_months AS month_index
-  FROM revenue_period_bounds AS b
 ), subscription_lines AS (
   SELECT
     b.line_id,
@@ -156,6 +113,16 @@ WITH periods AS (
     WHERE
       NOT b.first_index IS NULL
   ) AS s
+), multi_stream_accounts AS (
+  SELECT
+    account_id
+  FROM subscription_lines
+  WHERE
+    NOT monthly_local IS NULL
+  GROUP BY
+    account_id
+  HAVING
+    COUNT(DISTINCT stream) > 1
 ), fx_month_rates AS (
   SELECT
     d.currency,
@@ -310,55 +277,6 @@ WITH periods AS (
       c.stream,
       c.month_index
   ) AS s
-), month_end_snapshots AS (
-  SELECT
-    w.month_index,
-    s.account_id,
-    s.stream,
-    s.mrr,
-    s.arr
-  FROM (
-    SELECT DISTINCT
-      m.month_index
-    FROM snapshot_months AS m
-  ) AS w
-  JOIN (
-    SELECT
-      l.account_id,
-      l.stream,
-      l.month_index AS from_index,
-      LEAD(l.month_index, 1, 2147483647) OVER (PARTITION BY l.account_id, l.stream ORDER BY l.month_index NULLS LAST) AS to_index,
-      l.mrr,
-      l.arr
-    FROM stream_levels AS l
-  ) AS s
-    ON s.from_index <= w.month_index AND s.to_index > w.month_index
-  WHERE
-    s.arr > 0
-), bound_snapshots AS (
-  SELECT
-    w.period_key,
-    w.role,
-    w.month_index,
-    s.account_id,
-    s.stream,
-    s.mrr,
-    s.arr
-  FROM periods AS p
-  JOIN snapshot_months AS w
-    ON w.period_key = p.period_key
-  JOIN month_end_snapshots AS s
-    ON s.month_index = w.month_index
-), multi_stream_accounts AS (
-  SELECT
-    account_id
-  FROM subscription_lines
-  WHERE
-    NOT monthly_local IS NULL
-  GROUP BY
-    account_id
-  HAVING
-    COUNT(DISTINCT stream) > 1
 ), scope_levels AS (
   SELECT
     s.account_id,
@@ -646,111 +564,238 @@ WITH periods AS (
     OR t.expansion_count <> 0
     OR t.contraction_count <> 0
     OR t.churn_count <> 0
-), bridge_rows AS (
+), revenue_period_bounds AS (
   SELECT
-    u.*,
+    e.period_key,
+    e.period_start,
+    e.period_end,
+    e.start_index,
+    GREATEST(e.end_index, e.start_index) AS end_index,
+    GREATEST(12, GREATEST(e.end_index, e.start_index) - e.start_index) AS span_months,
+    GREATEST(e.end_index, e.start_index) - 12 AS trailing_start_index
+  FROM (
+    SELECT
+      d.period_key,
+      d.period_start,
+      d.period_end,
+      EXTRACT(YEAR FROM d.period_start) * 12 + EXTRACT(MONTH FROM d.period_start) - 2 AS start_index,
+      EXTRACT(YEAR FROM d.end_day) * 12 + EXTRACT(MONTH FROM d.end_day) - 1 - CASE WHEN d.end_day = LAST_DAY(d.end_day) THEN 0 ELSE 1 END AS end_index
+    FROM (
+      SELECT
+        p.period_key,
+        p.period_start,
+        p.period_end,
+        LEAST(p.period_end, COALESCE(p.as_of, p.period_end)) AS end_day
+      FROM periods AS p
+    ) AS d
+  ) AS e
+), bridge_movement_rows AS (
+  SELECT
+    b.period_key,
+    m.account_id,
+    m.stream,
+    m.new_mrr,
+    m.reactivation_mrr,
+    m.expansion_mrr,
+    m.contraction_mrr,
+    m.churn_mrr,
+    m.fx_mrr,
+    m.new_arr,
+    m.reactivation_arr,
+    m.expansion_arr,
+    m.contraction_arr,
+    m.churn_arr,
+    m.fx_arr,
+    m.new_count,
+    m.reactivation_count,
+    m.expansion_count,
+    m.contraction_count,
+    m.churn_count,
     COALESCE(a.segment, '(none)') AS segment,
     COALESCE(a.region, '(none)') AS region,
     COALESCE(a.industry, '(none)') AS industry
-  FROM (
+  FROM periods AS p
+  JOIN (
     SELECT
-      c.period_key,
-      c.account_id,
-      c.stream,
-      c.mrr AS start_mrr,
-      c.arr AS start_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS end_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS new_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS reactivation_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS expansion_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS contraction_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS churn_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS fx_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS new_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS reactivation_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS expansion_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS contraction_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS churn_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS fx_arr,
-      0 AS new_count,
-      0 AS reactivation_count,
-      0 AS expansion_count,
-      0 AS contraction_count,
-      0 AS churn_count
-    FROM bound_snapshots AS c
+      x.period_key,
+      EXPLODE(SEQUENCE(x.start_index + 1, x.end_index)) AS month_index
+    FROM revenue_period_bounds AS x
     WHERE
-      c.role = 'start'
-    UNION ALL
-    SELECT
-      c.period_key,
-      c.account_id,
-      c.stream,
-      CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS start_arr,
-      c.mrr AS end_mrr,
-      c.arr AS end_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS new_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS reactivation_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS expansion_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS contraction_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS churn_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS fx_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS new_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS reactivation_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS expansion_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS contraction_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS churn_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS fx_arr,
-      0 AS new_count,
-      0 AS reactivation_count,
-      0 AS expansion_count,
-      0 AS contraction_count,
-      0 AS churn_count
-    FROM bound_snapshots AS c
-    WHERE
-      c.role = 'end'
-    UNION ALL
-    SELECT
-      b.period_key,
-      m.account_id,
-      m.stream,
-      CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS start_arr,
-      CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
-      CAST(0 AS DECIMAL(18, 2)) AS end_arr,
-      m.new_mrr AS new_mrr,
-      m.reactivation_mrr AS reactivation_mrr,
-      m.expansion_mrr AS expansion_mrr,
-      m.contraction_mrr AS contraction_mrr,
-      m.churn_mrr AS churn_mrr,
-      m.fx_mrr AS fx_mrr,
-      m.new_arr AS new_arr,
-      m.reactivation_arr AS reactivation_arr,
-      m.expansion_arr AS expansion_arr,
-      m.contraction_arr AS contraction_arr,
-      m.churn_arr AS churn_arr,
-      m.fx_arr AS fx_arr,
-      m.new_count AS new_count,
-      m.reactivation_count AS reactivation_count,
-      m.expansion_count AS expansion_count,
-      m.contraction_count AS contraction_count,
-      m.churn_count AS churn_count
-    FROM (
-      SELECT
-        x.period_key,
-        EXPLODE(SEQUENCE(x.start_index + 1, x.end_index)) AS month_index
-      FROM revenue_period_bounds AS x
-      WHERE
-        x.end_index > x.start_index
-    ) AS b
-    JOIN mrr_movements AS m
-      ON m.month_index = b.month_index
-  ) AS u
-  JOIN periods AS p
-    ON p.period_key = u.period_key
+      x.end_index > x.start_index
+  ) AS b
+    ON b.period_key = p.period_key
+  JOIN mrr_movements AS m
+    ON m.month_index = b.month_index
   LEFT JOIN accounts AS a
-    ON a.account_id = u.account_id
+    ON a.account_id = m.account_id
+), snapshot_months AS (
+  SELECT
+    b.period_key,
+    'start' AS role,
+    b.start_index AS month_index
+  FROM revenue_period_bounds AS b
+  UNION ALL
+  SELECT
+    b.period_key,
+    'end' AS role,
+    b.end_index AS month_index
+  FROM revenue_period_bounds AS b
+  UNION ALL
+  SELECT
+    b.period_key,
+    'then' AS role,
+    b.end_index - b.span_months AS month_index
+  FROM revenue_period_bounds AS b
+), month_end_snapshots AS (
+  SELECT
+    w.month_index,
+    s.account_id,
+    s.stream,
+    s.mrr,
+    s.arr
+  FROM (
+    SELECT DISTINCT
+      m.month_index
+    FROM snapshot_months AS m
+  ) AS w
+  JOIN (
+    SELECT
+      l.account_id,
+      l.stream,
+      l.month_index AS from_index,
+      LEAD(l.month_index, 1, 2147483647) OVER (PARTITION BY l.account_id, l.stream ORDER BY l.month_index NULLS LAST) AS to_index,
+      l.mrr,
+      l.arr
+    FROM stream_levels AS l
+  ) AS s
+    ON s.from_index <= w.month_index AND s.to_index > w.month_index
+  WHERE
+    s.arr > 0
+), bound_snapshots AS (
+  SELECT
+    w.period_key,
+    w.role,
+    w.month_index,
+    s.account_id,
+    s.stream,
+    s.mrr,
+    s.arr
+  FROM periods AS p
+  JOIN snapshot_months AS w
+    ON w.period_key = p.period_key
+  JOIN month_end_snapshots AS s
+    ON s.month_index = w.month_index
+), bridge_snapshot_totals AS (
+  SELECT
+    p.period_key,
+    s.stream,
+    COALESCE(a.segment, '(none)') AS segment,
+    COALESCE(a.region, '(none)') AS region,
+    COALESCE(a.industry, '(none)') AS industry,
+    SUM(CASE WHEN s.role = 'start' THEN s.mrr ELSE 0 END) AS start_mrr,
+    SUM(CASE WHEN s.role = 'start' THEN s.arr ELSE 0 END) AS start_arr,
+    SUM(CASE WHEN s.role = 'end' THEN s.mrr ELSE 0 END) AS end_mrr,
+    SUM(CASE WHEN s.role = 'end' THEN s.arr ELSE 0 END) AS end_arr
+  FROM periods AS p
+  JOIN bound_snapshots AS s
+    ON s.period_key = p.period_key AND s.role IN ('start', 'end')
+  LEFT JOIN accounts AS a
+    ON a.account_id = s.account_id
+  GROUP BY
+    p.period_key,
+    s.stream,
+    COALESCE(a.segment, '(none)'),
+    COALESCE(a.region, '(none)'),
+    COALESCE(a.industry, '(none)')
+), bridge_sums AS (
+  SELECT
+    p.period_key,
+    u.stream,
+    u.segment,
+    u.region,
+    u.industry,
+    u.start_mrr,
+    u.start_arr,
+    u.end_mrr,
+    u.end_arr,
+    u.new_mrr,
+    u.reactivation_mrr,
+    u.expansion_mrr,
+    u.contraction_mrr,
+    u.churn_mrr,
+    u.fx_mrr,
+    u.new_arr,
+    u.reactivation_arr,
+    u.expansion_arr,
+    u.contraction_arr,
+    u.churn_arr,
+    u.fx_arr,
+    u.new_count,
+    u.reactivation_count,
+    u.expansion_count,
+    u.contraction_count,
+    u.churn_count
+  FROM periods AS p
+  JOIN (
+    SELECT
+      t.period_key,
+      t.stream,
+      t.segment,
+      t.region,
+      t.industry,
+      t.start_mrr,
+      t.start_arr,
+      t.end_mrr,
+      t.end_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS new_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS reactivation_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS expansion_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS contraction_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS churn_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS fx_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS new_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS reactivation_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS expansion_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS contraction_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS churn_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS fx_arr,
+      0 AS new_count,
+      0 AS reactivation_count,
+      0 AS expansion_count,
+      0 AS contraction_count,
+      0 AS churn_count
+    FROM bridge_snapshot_totals AS t
+    UNION ALL
+    SELECT
+      r.period_key,
+      r.stream,
+      r.segment,
+      r.region,
+      r.industry,
+      CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS start_arr,
+      CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
+      CAST(0 AS DECIMAL(18, 2)) AS end_arr,
+      r.new_mrr,
+      r.reactivation_mrr,
+      r.expansion_mrr,
+      r.contraction_mrr,
+      r.churn_mrr,
+      r.fx_mrr,
+      r.new_arr,
+      r.reactivation_arr,
+      r.expansion_arr,
+      r.contraction_arr,
+      r.churn_arr,
+      r.fx_arr,
+      r.new_count,
+      r.reactivation_count,
+      r.expansion_count,
+      r.contraction_count,
+      r.churn_count
+    FROM bridge_movement_rows AS r
+  ) AS u
+    ON u.period_key = p.period_key
 )
 SELECT
   *
@@ -762,7 +807,7 @@ FROM (
     CAST(NULL AS DOUBLE) AS denominator,
     SUM(m.new_count) AS c_new_customers
   FROM periods AS p
-  LEFT JOIN bridge_rows AS m
+  LEFT JOIN bridge_sums AS m
     ON m.period_key = p.period_key
   GROUP BY
     p.period_key

@@ -1,0 +1,93 @@
+-- What the bridge KPIs add up (ARR bridge, net new ARR and MRR, ARR growth, new customers and
+-- their MRR), per period, stream, segment, region and industry: the snapshots already added up
+-- (bridge_snapshot_totals, computed once for every KPI of a scorecard) and each customer's
+-- movements (bridge_movement_rows). Every bridge figure is a sum, so each KPI — for the whole
+-- company or split by these dimensions — is the same as adding up bridge_rows, to the cent,
+-- with the same segments, from far fewer rows.
+SELECT
+  p.period_key,
+  u.stream,
+  u.segment,
+  u.region,
+  u.industry,
+  u.start_mrr,
+  u.start_arr,
+  u.end_mrr,
+  u.end_arr,
+  u.new_mrr,
+  u.reactivation_mrr,
+  u.expansion_mrr,
+  u.contraction_mrr,
+  u.churn_mrr,
+  u.fx_mrr,
+  u.new_arr,
+  u.reactivation_arr,
+  u.expansion_arr,
+  u.contraction_arr,
+  u.churn_arr,
+  u.fx_arr,
+  u.new_count,
+  u.reactivation_count,
+  u.expansion_count,
+  u.contraction_count,
+  u.churn_count
+FROM periods AS p
+JOIN (
+  SELECT
+    t.period_key,
+    t.stream,
+    t.segment,
+    t.region,
+    t.industry,
+    t.start_mrr,
+    t.start_arr,
+    t.end_mrr,
+    t.end_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS new_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS reactivation_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS expansion_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS contraction_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS churn_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS fx_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS new_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS reactivation_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS expansion_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS contraction_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS churn_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS fx_arr,
+    0 AS new_count,
+    0 AS reactivation_count,
+    0 AS expansion_count,
+    0 AS contraction_count,
+    0 AS churn_count
+  FROM bridge_snapshot_totals AS t
+  UNION ALL
+  SELECT
+    r.period_key,
+    r.stream,
+    r.segment,
+    r.region,
+    r.industry,
+    CAST(0 AS DECIMAL(18, 2)) AS start_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS start_arr,
+    CAST(0 AS DECIMAL(18, 2)) AS end_mrr,
+    CAST(0 AS DECIMAL(18, 2)) AS end_arr,
+    r.new_mrr,
+    r.reactivation_mrr,
+    r.expansion_mrr,
+    r.contraction_mrr,
+    r.churn_mrr,
+    r.fx_mrr,
+    r.new_arr,
+    r.reactivation_arr,
+    r.expansion_arr,
+    r.contraction_arr,
+    r.churn_arr,
+    r.fx_arr,
+    r.new_count,
+    r.reactivation_count,
+    r.expansion_count,
+    r.contraction_count,
+    r.churn_count
+  FROM bridge_movement_rows AS r
+) AS u ON u.period_key = p.period_key
