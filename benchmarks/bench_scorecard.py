@@ -197,16 +197,16 @@ KPI and period. Peak memory is this process's maximum resident set size so far.
 {notes_text}
 
 What changed against the previous pass (same numbers, checked above and by the KPI suites):
-the statements of the batch — the shared models and the KPI queries reading them — now run two
-at a time on the 2-core machine, each as soon as the models it reads are computed, with DuckDB
-using one thread per statement while the batch runs (`DuckDBEngine.run_many`). Most of a
-scorecard's statements read tables of about 100,000 rows, which DuckDB scans as one row group,
-so one statement at a time kept one core waiting; two at a time keep both busy. The shared
-models moved from temporary tables, which only the cursor that made them can read, to an
-in-memory database attached for the engine alone. Measured on the same workspace:
-one two-thread statement at a time 0.68–0.77 s, two two-thread statements 0.57–0.61 s, two
-one-thread statements 0.47–0.51 s (100,000 opportunities); at 1,000,000 4.4–4.7 s, 4.4–4.6 s
-and 4.1–4.3 s.
+the open pipeline's spans — each recorded stage-history state with the days it is in force —
+depend only on the range of days the periods cover (`open_candidate_spans`, keyed by
+`period_range`), so pipeline coverage (as of each period's start) and sales velocity (as of its
+end) compute them once, where velocity used to repeat the whole stage-history window; the
+ARR-bridge KPIs add up the start and end snapshots once per segment (`bridge_snapshot_totals`)
+instead of each adding every customer's two snapshots again; and the results are built with
+Python's cyclic garbage collector paused. Earlier passes made the statements of a batch run two
+at a time on this 2-core machine, each as soon as the models it reads are computed, with one
+DuckDB thread per statement (`DuckDBEngine.run_many`), and compute each aggregating model that
+several statements read once.
 
 Where an aim is missed, the cold time goes to models that each run once but stay heavy at that
 size: the bridge's movements (per customer-stream windows over every month end where revenue
