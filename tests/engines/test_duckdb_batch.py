@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pulse.engines.duckdb import DuckDBEngine, batch_shape
@@ -124,3 +125,33 @@ def test_batch_shape_shares_the_cores() -> None:
     assert batch_shape(2) == (2, 1)
     assert batch_shape(8) == (4, 2)
     assert batch_shape(16) == (4, 4)
+
+
+def test_statements_run_one_at_a_time_over_large_tables() -> None:
+    alone_from = 64 * 122_880  # rows per core from which each statement keeps every core busy
+    assert batch_shape(2, 2 * alone_from - 1) == (2, 1)
+    assert batch_shape(2, 2 * alone_from) == (1, 2)
+    assert batch_shape(8, 8 * alone_from) == (1, 8)
+    assert batch_shape(8, 2 * alone_from) == (4, 2)
+
+
+def test_the_largest_table_is_read_from_metadata(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO opportunities (opportunity_id) SELECT 'o' || i FROM range(300) t(i)")
+    con.close()
+    engine = DuckDBEngine(db)
+    try:
+        assert engine._largest_rows() == 300
+        # large enough to run alone: the batch runs one statement at a time on the engine's own
+        # connection (no worker cursors), with the same rows and the thread setting untouched
+        monkeypatch.setattr("pulse.engines.duckdb.ALONE_FROM_ROW_GROUPS_PER_CORE", 0)
+
+        def no_cursor() -> None:
+            raise AssertionError("a worker cursor was opened")
+
+        monkeypatch.setattr(engine, "_cursor", no_cursor)
+        threads = _threads(engine)
+        assert [t.column(0)[0].as_py() for t in engine.run_many(TABLES, QUERIES)] == EXPECTED
+        assert _threads(engine) == threads
+    finally:
+        engine.close()

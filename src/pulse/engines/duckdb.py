@@ -32,14 +32,26 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 _SCRATCH_IDS = itertools.count(1)
 
 
-def batch_shape(cores: int) -> tuple[int, int]:
+# Rows per row group, DuckDB's unit of parallel work within one statement.
+ROW_GROUP_ROWS = 122_880
+# From this many row groups per core in the largest table, statements run one at a time.
+ALONE_FROM_ROW_GROUPS_PER_CORE = 64
+
+
+def batch_shape(cores: int, largest_rows: int = 0) -> tuple[int, int]:
     """How a batch uses ``cores``: (statements at once, DuckDB threads per statement).
 
     Up to four statements at once, the cores shared out between them. On the 2-core machines
     measured (docs/benchmarks.md, "Scorecard") two one-thread statements beat both one
     two-thread statement at a time and two two-thread statements, at 100,000 and at 1,000,000
-    opportunities.
+    opportunities. When the largest table (``largest_rows``) holds
+    :data:`ALONE_FROM_ROW_GROUPS_PER_CORE` row groups per core or more, each statement alone
+    keeps every core busy and two at once only add up their memory: one at a time, with every
+    core (measured on the 10,000,000-opportunity peers scorecard, stage history of 45 million
+    rows: 170 s and a 3,880 MiB peak one at a time against 187 s and 4,375 MiB two at a time).
     """
+    if largest_rows >= ALONE_FROM_ROW_GROUPS_PER_CORE * ROW_GROUP_ROWS * cores:
+        return 1, cores
     workers = max(1, min(4, cores))
     return workers, max(1, cores // workers)
 
@@ -115,6 +127,7 @@ class DuckDBEngine:
                     hint="write a size such as 2GB or 512MB",
                 ) from exc
         self._key: Hashable | None = None
+        self._largest: int | None = None
         self._tables: set[str] = set()
         # DuckDB shares one database instance between the connections a process opens on the
         # same file, attached databases included: the scratch database's name is this engine's.
@@ -163,6 +176,17 @@ class DuckDBEngine:
                 f"DuckDB could not run the query: {str(exc).splitlines()[0]}"
             ) from exc
 
+    def _largest_rows(self) -> int:
+        """The row count of the database's largest table (DuckDB's own estimate, from its
+        metadata: nothing is scanned), once per engine."""
+        if self._largest is None:
+            rows = self._con.execute(
+                "SELECT MAX(estimated_size) FROM duckdb_tables() "
+                "WHERE database_name = current_database() AND NOT temporary"
+            ).fetchall()
+            self._largest = int(rows[0][0] or 0)
+        return self._largest
+
     def _attach_scratch(self) -> str:
         if self._scratch is None:
             name = f"pulse_scratch_{os.getpid()}_{next(_SCRATCH_IDS)}"
@@ -210,7 +234,7 @@ class DuckDBEngine:
         order = sorted(range(len(queries)), key=lambda i: -len(queries[i][0]))
         steps += [(i, None, queries[i][0], frozenset(queries[i][1])) for i in order]
         results: list[pa.Table | None] = [None] * len(queries)
-        workers, threads_each = batch_shape(os.cpu_count() or 1)
+        workers, threads_each = batch_shape(os.cpu_count() or 1, self._largest_rows())
         workers = min(workers, len(steps))
         if workers <= 1:
             for index, table, sql, _ in steps:
