@@ -20,7 +20,6 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -36,12 +35,6 @@ from pulse.judge import Status, Trend, judge, trend
 from pulse.periods import Period
 from pulse.tables import TABLES
 from pulse.workspace.store import Workspace
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
 
 
 @contextmanager
@@ -384,9 +377,7 @@ class Computer:
         sql = self.planner.plan_detail(kpi_id, [spec], self.context())
         if self.engine.dialect != "duckdb":
             sql = transpile(sql, self.engine.dialect)
-        return [
-            {k: _number(v) for k, v in row.items()} for row in self.engine.execute(sql).to_pylist()
-        ]
+        return _rows(self.engine.execute(sql))
 
     def compute(
         self,

@@ -202,12 +202,17 @@ class Planner:
             self.add_model(dep, ctes)
         ctes[name] = self.catalog.model(name).sql
 
-    def _drop_unread_range(self, ctes: dict[str, str]) -> None:
-        """Leave ``period_range`` out when no model planned inline reads it."""
-        models = self.catalog.models
-        if not any(
-            models[n].uses_period_range for n in ctes if n in models and n not in self.materialized
-        ):
+    def _drop_unread_context(self, ctes: dict[str, str], keep: tuple[str, ...] = ()) -> None:
+        """Leave out ``periods`` and ``period_range`` where no model planned inline reads them
+        (``keep``: those the statement's own SELECT reads)."""
+        inline = [
+            self.catalog.models[n]
+            for n in ctes
+            if n in self.catalog.models and n not in self.materialized
+        ]
+        if "periods" not in keep and not any(m.uses_periods for m in inline):
+            del ctes["periods"]
+        if not any(m.uses_period_range for m in inline):
             del ctes["period_range"]
 
     def _select_model(
@@ -300,7 +305,7 @@ class Planner:
         self.check_dimensions(kpi, dims)
         ctes: dict[str, str] = dict(context_ctes(periods, ctx))
         body = self._select(kpi, dims, ctes, calendar_grain(periods))
-        self._drop_unread_range(ctes)
+        self._drop_unread_context(ctes, keep=("periods",))
         with_sql = ",\n".join(f"{name} AS ({sql})" for name, sql in ctes.items())
         order = ", ".join(["period_key", *dims])
         return f"WITH {with_sql}\nSELECT * FROM ({body}) AS result ORDER BY {order}"
@@ -312,7 +317,7 @@ class Planner:
             raise UnknownNameError(f"KPI '{kpi_id}' has no detail listing")
         ctes: dict[str, str] = dict(context_ctes(periods, ctx))
         self.add_model(kpi.detail, ctes)
-        self._drop_unread_range(ctes)
+        self._drop_unread_context(ctes, keep=("periods",))
         model = self.catalog.model(kpi.detail)
         if model.uses_periods:
             body = f"SELECT m.* FROM periods AS p JOIN {model.name} AS m ON m.period_key = p.period_key"
@@ -330,10 +335,8 @@ class Planner:
         range). Only the period relations the model reads are written out, so the same model over
         the same range is the same SQL whatever the periods' as-of dates."""
         ctes: dict[str, str] = dict(context_ctes(periods or [], ctx))
-        if not any(self.catalog.model(m).uses_periods for m in self.catalog.model_chain(name)):
-            del ctes["periods"]
         self.add_model(name, ctes)
-        self._drop_unread_range(ctes)
+        self._drop_unread_context(ctes)
         with_sql = ",\n".join(f"{n} AS ({sql})" for n, sql in ctes.items())
         return f"WITH {with_sql}\nSELECT * FROM {name}"
 
