@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -51,3 +52,20 @@ def test_bad_options(home: Path) -> None:
     unknown = runner.invoke(app, ["demo", "--profile", "saas"])
     assert "unknown demo profile 'saas'" in str(unknown.exception)
     assert list_workspaces(home) == []
+
+
+def test_the_scorecard_of_every_demo_has_no_missing_data(home: Path) -> None:
+    built = runner.invoke(app, ["demo", "--opportunities", "300", "--anchor", "2024-12-31"])
+    assert built.exit_code == 0, built.output
+    for profile in PROFILE_IDS:
+        result = runner.invoke(
+            app, ["scorecard", workspace_name(profile), "--period", "2024-Q4", "--format", "json"]
+        )
+        assert result.exit_code == 0, result.output
+        card = json.loads(result.output)
+        lines = [line for section in card["sections"].values() for line in section]
+        assert lines, profile
+        missing = {
+            line["kpi"]: line["missing"] for line in lines if line["status"] == "missing_data"
+        }
+        assert missing == {}, profile
