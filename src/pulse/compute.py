@@ -52,48 +52,57 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _rows(table: pa.Table) -> list[dict[str, Any]]:
-    """The rows of a result as dicts, decimals as floats (column by column: no per-value type
-    test on the other columns)."""
-    names = table.column_names
-    columns = []
-    for column in table.columns:
+def _columns(table: pa.Table) -> dict[str, list[Any]]:
+    """The columns of a result as lists, decimals as floats (column by column: no per-value
+    type test on the other columns)."""
+    columns: dict[str, list[Any]] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
         values = column.to_pylist()
         if pa.types.is_decimal(column.type):
             values = [None if v is None else float(v) for v in values]
-        columns.append(values)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        columns[name] = values
+    return columns
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    """The rows of a result as dicts, decimals as floats."""
+    columns = _columns(table)
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 class ResultCache:
-    """Rows of compiled statements, keyed by the engine's data identity and the SQL (LRU)."""
+    """Results of compiled statements, keyed by the engine's data identity and the SQL (LRU).
+
+    Each is kept as the engine returned it, an Arrow table: immutable, so readers share it, and
+    columnar, a fraction of the memory of the same rows as dicts.
+    """
 
     def __init__(self, max_entries: int = 512):
         self.max_entries = max_entries
-        self._rows: OrderedDict[tuple[Hashable, str], list[dict[str, Any]]] = OrderedDict()
+        self._tables: OrderedDict[tuple[Hashable, str], pa.Table] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Hashable, str]) -> list[dict[str, Any]] | None:
-        """Copies of the cached rows, or None."""
+    def get(self, key: tuple[Hashable, str]) -> pa.Table | None:
+        """The cached result, or None."""
         with self._lock:
-            rows = self._rows.get(key)
-            if rows is None:
-                return None
-            self._rows.move_to_end(key)
-            return [dict(r) for r in rows]
+            table = self._tables.get(key)
+            if table is not None:
+                self._tables.move_to_end(key)
+            return table
 
-    def put(self, key: tuple[Hashable, str], rows: list[dict[str, Any]]) -> None:
-        """Remember ``rows`` (copied) under ``key``."""
+    def put(self, key: tuple[Hashable, str], table: pa.Table) -> None:
+        """Remember ``table`` under ``key``."""
         with self._lock:
-            self._rows[key] = [dict(r) for r in rows]
-            self._rows.move_to_end(key)
-            while len(self._rows) > self.max_entries:
-                self._rows.popitem(last=False)
+            self._tables[key] = table
+            self._tables.move_to_end(key)
+            while len(self._tables) > self.max_entries:
+                self._tables.popitem(last=False)
 
     def clear(self) -> None:
         """Forget everything (benchmarks time cold runs with it)."""
         with self._lock:
-            self._rows.clear()
+            self._tables.clear()
             _STATS.clear()
 
 
@@ -313,6 +322,13 @@ class Computer:
         self, requests: list[tuple[str, list[Period], list[str], date | None]]
     ) -> list[list[dict[str, Any]]]:
         """:meth:`rows` for several KPIs at once, each shared model computed once."""
+        with _gc_paused():
+            return [_rows(table) for table in self._tables_many(requests)]
+
+    def _tables_many(
+        self, requests: list[tuple[str, list[Period], list[str], date | None]]
+    ) -> list[pa.Table]:
+        """The result of each request (cached, or computed with the shared models once)."""
         ctx = self.context()
         statements = []
         for kpi_id, periods, dims, as_of in requests:
@@ -329,7 +345,7 @@ class Computer:
         else:
             mappings = [{} for _ in statements]
         data_key = self._cache_key()
-        out: list[list[dict[str, Any]] | None] = []
+        out: list[pa.Table | None] = []
         todo: list[tuple[int, str, Statement, dict[str, Materialization]]] = []
         for (kpi_id, _, dims, _), st, mapping in zip(requests, statements, mappings, strict=True):
             planner = self.planner.with_materialized({m: t.table for m, t in mapping.items()})
@@ -341,12 +357,10 @@ class Computer:
             if cached is None:
                 todo.append((len(out) - 1, sql, st, mapping))
         for (index, sql, _, _), table in zip(todo, self._run_all(todo), strict=True):
-            with _gc_paused():
-                rows = _rows(table)
             if data_key is not None:
-                RESULTS.put((data_key, sql), rows)
-            out[index] = rows
-        return [rows or [] for rows in out]
+                RESULTS.put((data_key, sql), table)
+            out[index] = table
+        return [table for table in out if table is not None]
 
     def _run_all(
         self, todo: list[tuple[int, str, Statement, dict[str, Materialization]]]
@@ -414,10 +428,11 @@ class Computer:
                 out[kpi_id] = self._missing_results(kpi_id, periods, period, as_of, missing)
             elif kpi_id not in todo:
                 todo.append(kpi_id)
-        all_rows = self.rows_many([(k, periods, dims, as_of) for k in todo])
-        with _gc_paused():
-            for kpi_id, rows in zip(todo, all_rows, strict=True):
-                out[kpi_id] = self._results(kpi_id, periods, period, dims, as_of, rows)
+        tables = self._tables_many([(k, periods, dims, as_of) for k in todo])
+        with _gc_paused():  # one KPI's rows at a time: only the results pile up
+            for kpi_id, table in zip(todo, tables, strict=True):
+                columns = _columns(table)
+                out[kpi_id] = self._results(kpi_id, periods, period, dims, as_of, columns)
         return {k: out[k] for k in kpi_ids}
 
     def _missing_results(
@@ -448,24 +463,26 @@ class Computer:
         period: Period,
         dims: list[str],
         as_of: date | None,
-        rows: list[dict[str, Any]],
+        columns: dict[str, list[Any]],
     ) -> list[KPIResult]:
+        """The judged results from a statement's columns (rows are never built: at a million
+        results they would be most of the memory)."""
         kpi = self.catalog.get(kpi_id)
         threshold = self.threshold(kpi_id)
         direction = kpi.direction
         results: list[KPIResult] = []
-        by_key: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-        seen: dict[tuple[Any, ...], None] = {}  # segments in first-seen order
-        for row in rows:
-            seg = tuple(row[d] for d in dims)
-            by_key[(row["period_key"], seg)] = row
-            seen[seg] = None
-        segments = list(seen)
-        if not dims:
-            segments = [()]
+        period_keys = columns["period_key"]
+        segs: list[tuple[Any, ...]] = (
+            list(zip(*(columns[d] for d in dims), strict=True)) if dims else [()] * len(period_keys)
+        )
+        at = {key: i for i, key in enumerate(zip(period_keys, segs, strict=True))}
+        segments = list(dict.fromkeys(segs)) if dims else [()]  # in first-seen order
+        del segs
+        values = columns["value"]
         # every row has the same columns: the components are the c_ ones
-        components_of = [(k, k[2:]) for k in rows[0] if k.startswith("c_")] if rows else []
-        ratio = "numerator" in (rows[0] if rows else {})
+        components_of = [(name[2:], columns[name]) for name in columns if name.startswith("c_")]
+        numerators = columns.get("numerator")
+        denominators = columns.get("denominator")
         for index, p in enumerate(periods[1:], start=1):
             prev_label = periods[index - 1].label
             p_as_of = self.as_of(kpi, p, period, as_of)
@@ -473,23 +490,23 @@ class Computer:
                 f"no data for {p.label}: nothing in the period to compute {kpi.name.lower()} from"
             )
             for seg in segments:
-                found = by_key.get((p.label, seg))
+                found = at.get((p.label, seg))
                 if found is None and dims:
                     continue
                 components: dict[str, Any] = {}
                 value = previous = None
                 if found is not None:
-                    value = found["value"]
-                    if ratio and (
-                        found["numerator"] is not None or found["denominator"] is not None
-                    ):
-                        components["numerator"] = found["numerator"]
-                        components["denominator"] = found["denominator"]
-                    for column, name in components_of:
-                        components[name] = found[column]
-                prev_row = by_key.get((prev_label, seg))
-                if prev_row is not None:
-                    previous = prev_row["value"]
+                    value = values[found]
+                    if numerators is not None and denominators is not None:
+                        numerator, denominator = numerators[found], denominators[found]
+                        if numerator is not None or denominator is not None:
+                            components["numerator"] = numerator
+                            components["denominator"] = denominator
+                    for name, column in components_of:
+                        components[name] = column[found]
+                prev_at = at.get((prev_label, seg))
+                if prev_at is not None:
+                    previous = values[prev_at]
                 number = None if value is None else float(value)
                 results.append(
                     KPIResult(

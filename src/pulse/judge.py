@@ -77,7 +77,7 @@ def judge(value: float | None, threshold: Threshold | None, direction: Direction
     return Status.GREEN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trend:
     """How a value moved against the previous period of the same length."""
 
