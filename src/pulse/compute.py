@@ -429,7 +429,7 @@ class Computer:
             elif kpi_id not in todo:
                 todo.append(kpi_id)
         tables = self._tables_many([(k, periods, dims, as_of) for k in todo])
-        with _gc_paused():  # one KPI's rows at a time: only the results pile up
+        with _gc_paused():  # one KPI's columns at a time: only the results pile up
             for kpi_id, table in zip(todo, tables, strict=True):
                 columns = _columns(table)
                 out[kpi_id] = self._results(kpi_id, periods, period, dims, as_of, columns)

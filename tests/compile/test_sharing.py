@@ -184,6 +184,30 @@ def test_results_are_cached_per_data_version(tmp_path: Path) -> None:
     third.close()
 
 
+def test_cached_rows_are_each_readers_own(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path, {"opportunities": OPPORTUNITIES})
+    periods = [parse_period("2024-Q2")]
+    RESULTS.clear()
+    computer = Computer(ws, today=date(2024, 12, 31))
+    first = computer.rows("bookings", periods, [])
+    assert first[0]["value"] == 600
+    first[0]["value"] = -1  # a reader changing its rows changes nobody else's
+    executed: list[str] = []
+    run = computer.engine.execute
+
+    def counting(sql: str) -> Any:
+        executed.append(sql)
+        return run(sql)
+
+    computer.engine.execute = counting  # type: ignore[method-assign]
+    again = computer.rows("bookings", periods, [])
+    assert executed == []  # served from the cache
+    assert again[0]["value"] == 600
+    assert again[0] is not first[0]
+    assert computer.latest("bookings", periods[0])[0].value == 600
+    computer.close()
+
+
 def test_scorecard_batch_matches_kpi_by_kpi(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path, {"opportunities": OPPORTUNITIES})
     period = parse_period("2024-Q2")
