@@ -154,6 +154,24 @@ def test_batch_equals_one_by_one(tmp_path: Path) -> None:
     assert together["win_rate"][-1].value == pytest.approx(2 / 3)
 
 
+def _record_statements(computer: Computer) -> list[str]:
+    """Every statement ``computer`` sends its engine from now on (alone, or in a batch)."""
+    executed: list[str] = []
+    engine: Any = computer.engine
+    execute, run_many = engine.execute, engine.run_many
+
+    def one(sql: str) -> Any:
+        executed.append(sql)
+        return execute(sql)
+
+    def many(tables: Any, queries: Any) -> Any:
+        executed.extend([sql for _, sql, _ in tables] + [sql for sql, _ in queries])
+        return run_many(tables, queries)
+
+    engine.execute, engine.run_many = one, many
+    return executed
+
+
 def test_results_are_cached_per_data_version(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path, {"opportunities": OPPORTUNITIES})
     period = parse_period("2024-Q2")
@@ -163,14 +181,7 @@ def test_results_are_cached_per_data_version(tmp_path: Path) -> None:
     first.close()
 
     second = Computer(ws, today=date(2024, 12, 31))
-    executed: list[str] = []
-    run = second.engine.execute
-
-    def counting(sql: str) -> Any:
-        executed.append(sql)
-        return run(sql)
-
-    second.engine.execute = counting  # type: ignore[method-assign]
+    executed = _record_statements(second)
     assert second.latest("bookings", period)[0].value == 600
     assert executed == []  # served from the cache
     second.close()
@@ -192,14 +203,7 @@ def test_cached_rows_are_each_readers_own(tmp_path: Path) -> None:
     first = computer.rows("bookings", periods, [])
     assert first[0]["value"] == 600
     first[0]["value"] = -1  # a reader changing its rows changes nobody else's
-    executed: list[str] = []
-    run = computer.engine.execute
-
-    def counting(sql: str) -> Any:
-        executed.append(sql)
-        return run(sql)
-
-    computer.engine.execute = counting  # type: ignore[method-assign]
+    executed = _record_statements(computer)
     again = computer.rows("bookings", periods, [])
     assert executed == []  # served from the cache
     assert again[0]["value"] == 600
