@@ -360,7 +360,9 @@ class Computer:
             if data_key is not None:
                 RESULTS.put((data_key, sql), table)
             out[index] = table
-        return [table for table in out if table is not None]
+        tables = [table for table in out if table is not None]
+        assert len(tables) == len(out), "every request has its result, cached or computed"
+        return tables
 
     def _run_all(
         self, todo: list[tuple[int, str, Statement, dict[str, Materialization]]]
