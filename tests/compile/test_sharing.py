@@ -36,14 +36,14 @@ OPPORTUNITIES = {
 
 def test_an_aggregating_model_read_by_two_kpis_is_shared() -> None:
     planner = Planner(load_catalog())
-    both = share_models(
-        planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
-    )
-    assert "mrr_movements" in both[0]
-    assert both[0]["mrr_movements"] is both[1]["mrr_movements"]
-    # read once (by arr_bridge's KPI) it stays inline
-    alone = share_models(planner, [Statement("arr_bridge", (Q2,))], Context())
-    assert "mrr_movements" not in alone[0]
+    # NRR and GRR both add up the retention cohort's totals: one table, the cohort inside it
+    both = share_models(planner, [Statement("nrr", (Q2,)), Statement("grr", (Q2,))], Context())
+    assert "retention_totals" in both[0]
+    assert both[0]["retention_totals"] is both[1]["retention_totals"]
+    assert "retention_cohort" not in both[0]
+    # read once (by nrr alone) it stays inline
+    alone = share_models(planner, [Statement("nrr", (Q2,))], Context())
+    assert "retention_totals" not in alone[0]
 
 
 def test_a_row_by_row_model_stays_inline() -> None:
@@ -104,6 +104,11 @@ def test_a_range_join_counts_as_work_worth_sharing() -> None:
     assert not aggregates("SELECT * FROM a CROSS JOIN b")
 
 
+def test_generating_rows_counts_as_work_worth_sharing() -> None:
+    assert aggregates("SELECT a.k, UNNEST(GENERATE_SERIES(a.lo, a.hi)) AS m FROM a")
+    assert not aggregates("SELECT a.k, a.lo + 1 AS m FROM a")
+
+
 def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:
     # dq_similar_keys joins dq_name_key_signatures with itself and dq_duplicate_accounts reads
     # dq_similar_keys twice, all inside the one data_quality_score statement: DuckDB computes a
@@ -111,26 +116,29 @@ def test_a_model_read_only_inside_one_statement_stays_a_cte() -> None:
     planner = Planner(load_catalog())
     alone = share_models(planner, [Statement("data_quality_score", (Q2,))], Context())[0]
     assert alone == {}
-    # scope_movements is read three times, only inside mrr_movements: shared by two KPIs,
-    # mrr_movements is one table and scope_movements a CTE inside it.
+    # scope_movements is read three times, only inside mrr_movements, which only
+    # bridge_movement_rows reads: shared by two KPIs, bridge_movement_rows is one table and
+    # mrr_movements and scope_movements CTEs inside it.
     both = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
     )
-    assert "mrr_movements" in both[0]
+    assert "bridge_movement_rows" in both[0]
+    assert "mrr_movements" not in both[0]
     assert "scope_movements" not in both[0]
     assert "scope_levels" not in both[0]
 
 
 def test_a_model_read_by_two_computations_is_shared() -> None:
-    # stream_levels is read by the bridge's movements (inside mrr_movements' table) and by the
-    # month-end snapshots (inside the snapshot totals' table): two computations, one table.
+    # stream_levels is read by the bridge's movements (inside bridge_movement_rows' table) and
+    # by the month-end snapshots (inside the snapshot totals' table): two computations, one
+    # table. The movement rows (a row per movement and period month: UNNEST) are one table too.
     planner = Planner(load_catalog())
     both = share_models(
         planner, [Statement("arr_bridge", (Q2,)), Statement("net_new_arr", (Q2,))], Context()
     )
     assert both[0]["stream_levels"] is both[1]["stream_levels"]
-    # bridge_movement_rows only joins: inline in each statement, never a table
-    assert "bridge_movement_rows" not in both[0]
+    assert both[0]["bridge_movement_rows"] is both[1]["bridge_movement_rows"]
+    assert both[0]["stream_levels"].table in both[0]["bridge_movement_rows"].reads
 
 
 def _values(results: list[Any]) -> list[tuple[str, Any, Any]]:

@@ -27,7 +27,8 @@ REVENUE_MODELS = (
     "bound_snapshots", "bridge_movement_rows", "bridge_rows", "bridge_snapshot_totals",
     "bridge_sums", "customer_bridge",
     "bridge_retention",
-    "period_arr", "retention_pairs", "retention_cohort", "customer_churn", "trailing_movements",
+    "period_arr", "retention_pairs", "retention_cohort", "retention_totals", "customer_churn",
+    "trailing_movements",
     "customer_first_products", "expansion_events", "module_arr", "client_activity",
     "client_revenue_share", "subscription_findings",
 )  # fmt: skip

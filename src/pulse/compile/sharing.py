@@ -12,8 +12,9 @@ reads it (it materializes a CTE read more than once), so a model read only insid
 computation — ``scope_movements``, read three times inside ``mrr_movements`` — stays a CTE:
 writing it to a table would only add the cost of the write.
 
-Only models that aggregate (GROUP BY, DISTINCT, window functions) or compute something costly
-on every row (regular expressions, edit distances) are shared: a plain row-by-row model such as
+Only models that aggregate (GROUP BY, DISTINCT, window functions), generate rows (UNNEST of a
+series: a row per month a subscription line or an open-pipeline span touches) or compute
+something costly on every row (regular expressions, edit distances) are shared: a plain row-by-row model such as
 ``opportunity_facts`` is cheaper inline, where the engine reads only the columns and rows each
 query needs, than written out whole (measured on the demo data at 100,000 and 1,000,000
 opportunities), while ``account_name_keys`` (three regular expressions per account name, read by
@@ -73,12 +74,17 @@ def model_key(catalog: Catalog, name: str, periods: tuple[PeriodSpec, ...]) -> M
     return (name, None)
 
 
-# Row-by-row functions costly enough that a model calling them is worth computing once.
+# Row-by-row functions costly enough that a model calling them is worth computing once; UNNEST
+# (sqlglot's Explode) generates rows. Sharing the generating models (the open pipeline's states
+# per as-of day, the bridge's movement rows per period, the month spine) took the 24-month peers
+# scorecard at 1,000,000 opportunities from 9.8 s to 9.2 s and left the one-quarter scorecard
+# unchanged (4.2 s), with the same numbers.
 COSTLY_FUNCTIONS: tuple[type[exp.Expr], ...] = (
     exp.RegexpReplace,
     exp.RegexpExtract,
     exp.RegexpLike,
     exp.Levenshtein,
+    exp.Explode,
 )
 
 
@@ -91,8 +97,9 @@ def _range_join(join: exp.Join) -> bool:
 
 @lru_cache(maxsize=1024)
 def aggregates(sql: str) -> bool:
-    """Whether a model groups, de-duplicates, uses a window, joins by ranges only or calls a
-    costly function (a regular expression, an edit distance): the work worth computing once.
+    """Whether a model groups, de-duplicates, uses a window, joins by ranges only, generates rows
+    (UNNEST) or calls a costly function (a regular expression, an edit distance): the work worth
+    computing once.
 
     Any other row-by-row model (a projection or equality join of tables) is left inline:
     computing it into a table writes every row and column, while inline the engine reads only the

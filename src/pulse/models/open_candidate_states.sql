@@ -6,9 +6,11 @@
 -- change recorded before the as-of day, else the first recorded change) and the days of the
 -- opportunity's first and last recorded change; in_history = 0: an opportunity without history
 -- (state columns empty).
--- Rather than search every opportunity's history once per period, the periods are one range
--- join with the spans: each as-of day falls in exactly one span of each opportunity that can
--- be open then.
+-- Rather than search every opportunity's history once per period, each as-of day is matched to
+-- the span of each opportunity it falls in: every span lists the months it touches within the
+-- periods' as-of days (most touch one or two), and a span meets the periods whose as-of day is
+-- in one of those months and inside the span. An equality join on the month, where a range
+-- join would sort every span.
 SELECT
   p.period_key,
   h.opportunity_id,
@@ -20,5 +22,23 @@ SELECT
   h.amount,
   h.close_date,
   h.status
-FROM periods AS p
-JOIN open_candidate_spans AS h ON p.as_of >= h.open_from AND p.as_of <= h.open_to
+FROM (
+  SELECT
+    h.*,
+    UNNEST(GENERATE_SERIES(
+      EXTRACT(YEAR FROM GREATEST(h.open_from, r.first_as_of)) * 12
+        + EXTRACT(MONTH FROM GREATEST(h.open_from, r.first_as_of)),
+      EXTRACT(YEAR FROM LEAST(h.open_to, r.last_as_of)) * 12
+        + EXTRACT(MONTH FROM LEAST(h.open_to, r.last_as_of))
+    )) AS as_of_month
+  FROM open_candidate_spans AS h
+  CROSS JOIN (SELECT MIN(as_of) AS first_as_of, MAX(as_of) AS last_as_of FROM periods) AS r
+  WHERE h.open_from <= h.open_to AND h.open_from <= r.last_as_of AND h.open_to >= r.first_as_of
+) AS h
+JOIN (
+  SELECT
+    p.period_key,
+    p.as_of,
+    EXTRACT(YEAR FROM p.as_of) * 12 + EXTRACT(MONTH FROM p.as_of) AS as_of_month
+  FROM periods AS p
+) AS p ON p.as_of_month = h.as_of_month AND p.as_of >= h.open_from AND p.as_of <= h.open_to

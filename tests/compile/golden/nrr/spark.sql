@@ -372,11 +372,23 @@ WITH periods AS (
   FROM periods AS p
   JOIN revenue_period_bounds AS b
     ON b.period_key = p.period_key
-  JOIN bound_snapshots AS t
-    ON t.period_key = b.period_key AND t.role = 'then'
-  LEFT JOIN bound_snapshots AS n
-    ON n.period_key = b.period_key
-    AND n.role = 'end'
+  JOIN month_end_snapshots AS t
+    ON t.month_index = b.end_index - b.span_months
+  LEFT JOIN (
+    SELECT
+      s.month_index,
+      s.account_id,
+      s.stream,
+      s.arr
+    FROM month_end_snapshots AS s
+    WHERE
+      s.month_index IN (
+        SELECT
+          e.end_index
+        FROM revenue_period_bounds AS e
+      )
+  ) AS n
+    ON n.month_index = b.end_index
     AND n.account_id = t.account_id
     AND n.stream = t.stream
 ), retention_cohort AS (
@@ -459,6 +471,42 @@ WITH periods AS (
     OR r.arr_retained <> 0
     OR r.cohort_count <> 0
     OR r.retained_count <> 0
+), retention_totals AS (
+  SELECT
+    p.period_key,
+    r.stream,
+    r.segment,
+    r.region,
+    r.industry,
+    r.span_months,
+    r.arr_then,
+    r.arr_now,
+    r.arr_retained,
+    r.cohort_count,
+    r.retained_count
+  FROM periods AS p
+  JOIN (
+    SELECT
+      c.period_key,
+      c.stream,
+      c.segment,
+      c.region,
+      c.industry,
+      MAX(c.span_months) AS span_months,
+      SUM(c.arr_then) AS arr_then,
+      SUM(c.arr_now) AS arr_now,
+      SUM(c.arr_retained) AS arr_retained,
+      SUM(c.cohort_count) AS cohort_count,
+      SUM(c.retained_count) AS retained_count
+    FROM retention_cohort AS c
+    GROUP BY
+      c.period_key,
+      c.stream,
+      c.segment,
+      c.region,
+      c.industry
+  ) AS r
+    ON r.period_key = p.period_key
 )
 SELECT
   *
@@ -475,7 +523,7 @@ FROM (
     SUM(m.retained_count) AS c_retained_customers,
     MAX(m.span_months) AS c_span_months
   FROM periods AS p
-  LEFT JOIN retention_cohort AS m
+  LEFT JOIN retention_totals AS m
     ON m.period_key = p.period_key
   GROUP BY
     p.period_key

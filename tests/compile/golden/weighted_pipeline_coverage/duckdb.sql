@@ -132,9 +132,35 @@ WITH periods AS (
     h.amount,
     h.close_date,
     h.status
-  FROM periods AS p
-  JOIN open_candidate_spans AS h
-    ON p.as_of >= h.open_from AND p.as_of <= h.open_to
+  FROM (
+    SELECT
+      h.*,
+      UNNEST(
+        GENERATE_SERIES(
+          EXTRACT(YEAR FROM GREATEST(h.open_from, r.first_as_of)) * 12 + EXTRACT(MONTH FROM GREATEST(h.open_from, r.first_as_of)),
+          EXTRACT(YEAR FROM LEAST(h.open_to, r.last_as_of)) * 12 + EXTRACT(MONTH FROM LEAST(h.open_to, r.last_as_of))
+        )
+      ) AS as_of_month
+    FROM open_candidate_spans AS h
+    CROSS JOIN (
+      SELECT
+        MIN(as_of) AS first_as_of,
+        MAX(as_of) AS last_as_of
+      FROM periods
+    ) AS r
+    WHERE
+      h.open_from <= h.open_to
+      AND h.open_from <= r.last_as_of
+      AND h.open_to >= r.first_as_of
+  ) AS h
+  JOIN (
+    SELECT
+      p.period_key,
+      p.as_of,
+      EXTRACT(YEAR FROM p.as_of) * 12 + EXTRACT(MONTH FROM p.as_of) AS as_of_month
+    FROM periods AS p
+  ) AS p
+    ON p.as_of_month = h.as_of_month AND p.as_of >= h.open_from AND p.as_of <= h.open_to
 ), opportunity_facts AS (
   SELECT
     o.opportunity_id,
