@@ -7,4 +7,5 @@ SELECT
     PARTITION BY c.period_key, c.account_id
   ) AS customer_at_start
 FROM customer_bridge AS c
-JOIN periods AS p ON p.period_key = c.period_key
+-- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
+WHERE c.period_key IN (SELECT period_key FROM periods)

@@ -67,8 +67,9 @@ FROM (
   FROM bound_snapshots AS c
   WHERE c.role = 'end'
 ) AS u
-JOIN periods AS p ON p.period_key = u.period_key
 LEFT JOIN accounts AS a ON a.account_id = u.account_id
+-- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
+WHERE u.period_key IN (SELECT period_key FROM periods)
 UNION ALL
 SELECT
   r.period_key,

@@ -42,5 +42,6 @@ FROM (
   ) AS u
   GROUP BY u.period_key, u.account_id
 ) AS s
-JOIN periods AS p ON p.period_key = s.period_key
 LEFT JOIN accounts AS a ON a.account_id = s.account_id
+-- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
+WHERE s.period_key IN (SELECT period_key FROM periods)

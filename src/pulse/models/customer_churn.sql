@@ -28,5 +28,6 @@ FROM (
   ) AS c
   GROUP BY c.period_key, c.account_id
 ) AS s
-JOIN periods AS p ON p.period_key = s.period_key
 LEFT JOIN accounts AS a ON a.account_id = s.account_id
+-- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
+WHERE s.period_key IN (SELECT period_key FROM periods)

@@ -25,6 +25,7 @@ FROM (
   LEFT JOIN fx_month_rates AS r ON r.currency = l.currency AND r.month_index = b.end_index
   WHERE l.monthly_local IS NOT NULL
 ) AS v
-JOIN periods AS p ON p.period_key = v.period_key
 LEFT JOIN accounts AS a ON a.account_id = v.account_id
+-- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
+WHERE v.period_key IN (SELECT period_key FROM periods)
 GROUP BY v.period_key, v.account_id, v.product, v.stream, a.segment, a.region, a.industry

@@ -66,7 +66,8 @@ FROM (
     GROUP BY c.period_key, c.account_id
   ) AS n ON n.period_key = g.period_key AND n.account_id = g.account_id
 ) AS r
-JOIN periods AS p ON p.period_key = r.period_key
 LEFT JOIN accounts AS a ON a.account_id = r.account_id
-WHERE r.stream <> 'cross_stream' OR r.arr_now <> 0 OR r.arr_retained <> 0 OR r.cohort_count <> 0
-  OR r.retained_count <> 0
+-- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
+WHERE r.period_key IN (SELECT period_key FROM periods)
+  AND (r.stream <> 'cross_stream' OR r.arr_now <> 0 OR r.arr_retained <> 0 OR r.cohort_count <> 0
+    OR r.retained_count <> 0)

@@ -464,10 +464,14 @@ WITH periods AS (
       u.period_key,
       u.account_id
   ) AS s
-  JOIN periods AS p
-    ON p.period_key = s.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = s.account_id
+  WHERE
+    s.period_key IN (
+      SELECT
+        period_key
+      FROM periods
+    )
 )
 SELECT
   *

@@ -379,10 +379,14 @@ WITH periods AS (
       c.period_key,
       c.account_id
   ) AS s
-  JOIN periods AS p
-    ON p.period_key = s.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = s.account_id
+  WHERE
+    s.period_key IN (
+      SELECT
+        period_key
+      FROM periods
+    )
 )
 SELECT
   *

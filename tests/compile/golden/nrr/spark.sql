@@ -461,16 +461,21 @@ WITH periods AS (
     ) AS n
       ON n.period_key = g.period_key AND n.account_id = g.account_id
   ) AS r
-  JOIN periods AS p
-    ON p.period_key = r.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = r.account_id
   WHERE
-    r.stream <> 'cross_stream'
-    OR r.arr_now <> 0
-    OR r.arr_retained <> 0
-    OR r.cohort_count <> 0
-    OR r.retained_count <> 0
+    r.period_key IN (
+      SELECT
+        period_key
+      FROM periods
+    )
+    AND (
+      r.stream <> 'cross_stream'
+      OR r.arr_now <> 0
+      OR r.arr_retained <> 0
+      OR r.cohort_count <> 0
+      OR r.retained_count <> 0
+    )
 ), retention_totals AS (
   SELECT
     p.period_key,

@@ -750,10 +750,14 @@ WITH periods AS (
     WHERE
       c.role = 'end'
   ) AS u
-  JOIN periods AS p
-    ON p.period_key = u.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = u.account_id
+  WHERE
+    u.period_key IN (
+      SELECT
+        period_key
+      FROM periods
+    )
   UNION ALL
   SELECT
     r.period_key,
@@ -828,8 +832,12 @@ WITH periods AS (
     c.*,
     MAX(CASE WHEN c.start_arr > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY c.period_key, c.account_id) AS customer_at_start
   FROM customer_bridge AS c
-  JOIN periods AS p
-    ON p.period_key = c.period_key
+  WHERE
+    c.period_key IN (
+      SELECT
+        period_key
+      FROM periods
+    )
 )
 SELECT
   *

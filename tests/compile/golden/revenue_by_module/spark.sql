@@ -192,10 +192,14 @@ WITH periods AS (
     WHERE
       NOT l.monthly_local IS NULL
   ) AS v
-  JOIN periods AS p
-    ON p.period_key = v.period_key
   LEFT JOIN accounts AS a
     ON a.account_id = v.account_id
+  WHERE
+    v.period_key IN (
+      SELECT
+        period_key
+      FROM periods
+    )
   GROUP BY
     v.period_key,
     v.account_id,
