@@ -43,5 +43,5 @@ FROM (
   GROUP BY u.period_key, u.account_id
 ) AS s
 LEFT JOIN accounts AS a ON a.account_id = s.account_id
--- already the periods' rows: naming periods keys the model by them (a semi-join, not a join)
-WHERE s.period_key IN (SELECT period_key FROM periods)
+-- already the periods' rows: naming periods keys the model by them (one row, not a join of every row)
+CROSS JOIN (SELECT COUNT(*) AS period_count FROM periods) AS pc

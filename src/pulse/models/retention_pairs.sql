@@ -19,5 +19,6 @@ JOIN month_end_snapshots AS t ON t.month_index = b.end_index - b.span_months
 LEFT JOIN (
   SELECT s.month_index, s.account_id, s.stream, s.arr
   FROM month_end_snapshots AS s
-  WHERE s.month_index IN (SELECT e.end_index FROM revenue_period_bounds AS e)
+  JOIN (SELECT DISTINCT e.end_index FROM revenue_period_bounds AS e) AS e
+    ON e.end_index = s.month_index
 ) AS n ON n.month_index = b.end_index AND n.account_id = t.account_id AND n.stream = t.stream

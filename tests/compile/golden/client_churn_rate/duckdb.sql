@@ -466,12 +466,11 @@ WITH periods AS (
   ) AS s
   LEFT JOIN accounts AS a
     ON a.account_id = s.account_id
-  WHERE
-    s.period_key IN (
-      SELECT
-        period_key
-      FROM periods
-    )
+  CROSS JOIN (
+    SELECT
+      COUNT(*) AS period_count
+    FROM periods
+  ) AS pc
 )
 SELECT
   *

@@ -381,12 +381,12 @@ WITH periods AS (
       s.stream,
       s.arr
     FROM month_end_snapshots AS s
-    WHERE
-      s.month_index IN (
-        SELECT
-          e.end_index
-        FROM revenue_period_bounds AS e
-      )
+    JOIN (
+      SELECT DISTINCT
+        e.end_index
+      FROM revenue_period_bounds AS e
+    ) AS e
+      ON e.end_index = s.month_index
   ) AS n
     ON n.month_index = b.end_index
     AND n.account_id = t.account_id
@@ -463,19 +463,17 @@ WITH periods AS (
   ) AS r
   LEFT JOIN accounts AS a
     ON a.account_id = r.account_id
+  CROSS JOIN (
+    SELECT
+      COUNT(*) AS period_count
+    FROM periods
+  ) AS pc
   WHERE
-    r.period_key IN (
-      SELECT
-        period_key
-      FROM periods
-    )
-    AND (
-      r.stream <> 'cross_stream'
-      OR r.arr_now <> 0
-      OR r.arr_retained <> 0
-      OR r.cohort_count <> 0
-      OR r.retained_count <> 0
-    )
+    r.stream <> 'cross_stream'
+    OR r.arr_now <> 0
+    OR r.arr_retained <> 0
+    OR r.cohort_count <> 0
+    OR r.retained_count <> 0
 ), retention_totals AS (
   SELECT
     p.period_key,

@@ -194,12 +194,11 @@ WITH periods AS (
   ) AS v
   LEFT JOIN accounts AS a
     ON a.account_id = v.account_id
-  WHERE
-    v.period_key IN (
-      SELECT
-        period_key
-      FROM periods
-    )
+  CROSS JOIN (
+    SELECT
+      COUNT(*) AS period_count
+    FROM periods
+  ) AS pc
   GROUP BY
     v.period_key,
     v.account_id,
