@@ -203,8 +203,8 @@ every span; NRR and GRR add up the retention cohort once per segment (`retention
 whose pairs look up the ARR now among the end month ends' rows by month, customer and stream;
 models that generate rows (UNNEST of a series: the open states, the bridge's movement rows, the
 month spine) count as work worth computing once; and the per-customer models that only named
-`periods` to be keyed by them (logo churn, the retention cohort, the bridge rows) filter by a
-semi-join instead of joining every row with the periods. These matter most for the 24-month
+`periods` to be keyed by them (logo churn, the retention cohort, the bridge rows) name it in a
+one-row cross join instead of joining every row with the periods. These matter most for the 24-month
 peers scorecard at 10,000,000 opportunities (see "Peers"); this one-quarter scorecard changes
 little. Earlier passes: the open pipeline's spans are computed once for every as-of date in the
 same range of days (`open_candidate_spans`), the ARR-bridge KPIs add up the start and end

@@ -6,6 +6,7 @@ month spine's GENERATE_SERIES/UNNEST must become Spark's SEQUENCE/EXPLODE throug
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,42 @@ def test_bridge_is_identical_on_spark(tmp_path: Path) -> None:
             got = compute_bridge(spark, period, stream)
             assert got == expected, stream
             assert got.balances
+    finally:
+        duck.close()
+        spark.close()
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(not spark_available(), reason="pyspark is not installed")
+def test_churn_and_retention_over_24_months_are_identical_on_spark(tmp_path: Path) -> None:
+    # 24 monthly periods, as the scorecard asks: the periods are a UNION of 24 rows, and a
+    # semi-join over them made Spark 4's adaptive execution fail to deserialize the union. The
+    # models name periods through a one-row cross join instead; this keeps them running there.
+    ws = subscriptions_workspace(
+        tmp_path,
+        [
+            line("a", "c1", "2023-06-01", None, 1200, "year"),
+            line("b", "c2", "2023-09-15", "2025-03-01", 100),
+            line("c", "c3", "2024-02-01", "2024-11-01", 50),
+            line("d", "c3", "2025-01-10", None, 80, stream="service"),
+            line("e", "c4", "2024-07-01", None, 300, "quarter"),
+        ],
+    )
+    periods = parse_period("2025-12").series(24)
+    duck = Computer(ws, today=TODAY)
+    spark = Computer(ws, today=TODAY, engine=SparkEngine.for_workspace(ws, "local[1]"))
+    try:
+        for kpi in ("logo_churn_rate", "nrr", "grr"):
+            expected = duck.rows(kpi, periods, [])
+            got = spark.rows(kpi, periods, [])
+            assert len(expected) == 24 and len(got) == 24, kpi
+            for want, row in zip(expected, got, strict=True):
+                assert row.keys() == want.keys(), kpi
+                for column, value in want.items():
+                    if isinstance(value, (int, float, Decimal)):
+                        assert float(row[column]) == pytest.approx(float(value), rel=1e-9)
+                    else:
+                        assert row[column] == value, (kpi, column)
     finally:
         duck.close()
         spark.close()
