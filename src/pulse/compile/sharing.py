@@ -14,11 +14,11 @@ writing it to a table would only add the cost of the write.
 
 Only models that aggregate (GROUP BY, DISTINCT, window functions), generate rows (UNNEST of a
 series: a row per month a subscription line or an open-pipeline span touches) or compute
-something costly on every row (regular expressions, edit distances) are shared: a plain row-by-row model such as
-``opportunity_facts`` is cheaper inline, where the engine reads only the columns and rows each
-query needs, than written out whole (measured on the demo data at 100,000 and 1,000,000
-opportunities), while ``account_name_keys`` (three regular expressions per account name, read by
-the duplicate matching's models) is cheaper computed once.
+something costly on every row (regular expressions, edit distances) are shared: a plain
+row-by-row model such as ``opportunity_facts`` is cheaper inline, where the engine reads only
+the columns and rows each query needs, than written out whole (measured on the demo data at
+100,000 and 1,000,000 opportunities), while ``account_name_keys`` (three regular expressions per
+account name, read by the duplicate matching's models) is cheaper computed once.
 
 A model that reads ``periods`` (directly or through another model) depends on the period rows
 and their as-of dates, so it is shared only between statements with the same periods; one that
