@@ -188,6 +188,42 @@ def test_point_in_time_model_needs_period_key(dirs: tuple[Path, Path]) -> None:
     assert problems(dirs) == [f"{bad}: reads 'periods' so it must output a 'period_key' column"]
 
 
+def test_period_key_must_come_from_periods(dirs: tuple[Path, Path]) -> None:
+    bad = dirs[1] / "keyed.sql"
+    bad.write_text("SELECT 'x' AS period_key, o.amount FROM opportunities AS o", encoding="utf-8")
+    assert problems(dirs) == [
+        f"{bad}: outputs 'period_key' but reads no 'periods', directly or through a model"
+    ]
+
+
+def test_a_model_is_keyed_by_period_through_the_model_it_reads(dirs: tuple[Path, Path]) -> None:
+    (dirs[1] / "open_rows.sql").write_text(
+        "SELECT p.period_key, o.amount FROM opportunities AS o CROSS JOIN periods AS p",
+        encoding="utf-8",
+    )
+    (dirs[1] / "summed.sql").write_text(
+        "SELECT period_key, SUM(amount) AS amount FROM open_rows GROUP BY period_key",
+        encoding="utf-8",
+    )
+    catalog = load(*dirs)
+    asof, summed = catalog.model("open_rows"), catalog.model("summed")
+    assert (asof.reads_periods, asof.per_period) == (True, True)
+    assert (summed.reads_periods, summed.per_period) == (False, True)
+    assert not catalog.model("tiny").per_period
+    # so a KPI on it needs no time dimension: it is met on period_key
+    kpi = write_kpi(
+        dirs[0].parent,
+        model="summed",
+        unit="currency",
+        dims="",
+        needs="amount",
+        type="simple",
+        formula='  expr: "SUM(amount)"',
+    )
+    kpi.write_text(kpi.read_text().replace("time_dimension: closed_on\n", ""))
+    assert load(*dirs).get("test_kpi").time_dimension is None
+
+
 def test_model_reading_an_unknown_table(dirs: tuple[Path, Path]) -> None:
     bad = dirs[1] / "ghost.sql"
     bad.write_text("SELECT * FROM ghosts", encoding="utf-8")

@@ -76,8 +76,8 @@ def read_models(model_dir: Path, issues: list[Issue]) -> dict[str, Model]:
             description=_model_description(sql),
             models=deps,
             tables=tables,
-            uses_periods="periods" in names,
-            uses_period_range="period_range" in names,
+            reads_periods="periods" in names,
+            reads_period_range="period_range" in names,
         )
     return models
 
@@ -90,6 +90,7 @@ def bind_models(models: dict[str, Model], issues: list[Issue]) -> dict[str, Mode
     for ddl in CONTEXT_RELATIONS.values():
         con.execute(ddl)
     bound: dict[str, Model] = {}
+    on_periods: set[str] = set()  # models that read periods, directly or through another
     pending = dict(models)
     while pending:
         ready = [m for m in pending.values() if all(d in bound for d in m.models)]
@@ -110,9 +111,18 @@ def bind_models(models: dict[str, Model], issues: list[Issue]) -> dict[str, Mode
             except duckdb.Error as exc:
                 issues.append(Issue(f"SQL does not run: {str(exc).splitlines()[0]}", str(m.path)))
                 continue
-            if m.uses_periods and "period_key" not in cols:
+            if m.reads_periods and "period_key" not in cols:
                 issues.append(
                     Issue("reads 'periods' so it must output a 'period_key' column", str(m.path))
+                )
+            if m.reads_periods or any(d in on_periods for d in m.models):
+                on_periods.add(m.name)
+            elif "period_key" in cols:
+                issues.append(
+                    Issue(
+                        "outputs 'period_key' but reads no 'periods', directly or through a model",
+                        str(m.path),
+                    )
                 )
             bound[m.name] = Model(**{**m.__dict__, "columns": cols})
     con.close()

@@ -23,10 +23,13 @@ class Model:
     A model may read canonical tables, other models, and the context relations ``periods``
     (period_key, period_start, period_end, as_of), ``period_range`` (one row: first_day and
     last_day, the earliest and latest start, end or as-of day of the periods), ``stage_map``
-    (stage, probability, stage_order) and ``pulse_settings`` (one row of workspace settings). A
-    model that reads ``periods`` must output ``period_key``: it is a point-in-time model
-    evaluated per period. One that reads ``period_range`` only depends on the range, which the
-    same periods share whatever their as-of dates.
+    (stage, probability, stage_order) and ``pulse_settings`` (one row of workspace settings).
+
+    A model whose rows carry ``period_key`` is evaluated per period (:attr:`per_period`): a KPI
+    or a listing meets its rows on that key. It gets the key from ``periods``, directly or
+    through a model it reads, and one that reads ``periods`` directly must output it. One that
+    reads ``period_range`` only depends on the range, which the same periods share whatever
+    their as-of dates.
     """
 
     name: str
@@ -35,9 +38,14 @@ class Model:
     description: str
     models: tuple[str, ...]
     tables: tuple[str, ...]
-    uses_periods: bool
-    uses_period_range: bool
+    reads_periods: bool
+    reads_period_range: bool
     columns: tuple[str, ...] = ()
+
+    @property
+    def per_period(self) -> bool:
+        """Its rows are keyed by period: it outputs ``period_key``."""
+        return "period_key" in self.columns
 
 
 @dataclass

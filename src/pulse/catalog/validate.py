@@ -120,7 +120,7 @@ def rule_dimensions(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
     if cols is None:
         return
     model = catalog.models[kpi.model or ""]
-    if kpi.time_dimension is None and not model.uses_periods:
+    if kpi.time_dimension is None and not model.per_period:
         yield (
             "time_dimension",
             f"model '{model.name}' has no period_key, so the KPI needs a time_dimension",
@@ -182,7 +182,7 @@ def rule_detail(kpi: KPI, catalog: Catalog) -> Iterator[tuple[str, str]]:
         )
         return
     model = catalog.models[kpi.detail]
-    if not model.uses_periods and kpi.detail_time_dimension not in model.columns:
+    if not model.per_period and kpi.detail_time_dimension not in model.columns:
         yield (
             "detail_time_dimension",
             f"model '{model.name}' has no period_key, so name a date column of it",

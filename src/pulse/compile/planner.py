@@ -210,9 +210,9 @@ class Planner:
             for n in ctes
             if n in self.catalog.models and n not in self.materialized
         ]
-        if "periods" not in keep and not any(m.uses_periods for m in inline):
+        if "periods" not in keep and not any(m.reads_periods for m in inline):
             del ctes["periods"]
-        if not any(m.uses_period_range for m in inline):
+        if not any(m.reads_period_range for m in inline):
             del ctes["period_range"]
 
     def _select_model(
@@ -240,7 +240,7 @@ class Planner:
         else:  # a derived formula always has refs
             raise AssertionError("derived KPIs are planned by _select_refs")
         cols += [f"{render(expr, 'm')} AS c_{name}" for name, expr in kpi.components.items()]
-        on = "m.period_key = p.period_key AND " if model.uses_periods else ""
+        on = "m.period_key = p.period_key AND " if model.per_period else ""
         if kpi.time_dimension:
             column = f"m.{kpi.time_dimension}"
             if grain is not None:
@@ -319,7 +319,7 @@ class Planner:
         self.add_model(kpi.detail, ctes)
         self._drop_unread_context(ctes, keep=("periods",))
         model = self.catalog.model(kpi.detail)
-        if model.uses_periods:
+        if model.per_period:
             body = f"SELECT m.* FROM periods AS p JOIN {model.name} AS m ON m.period_key = p.period_key"
         else:
             col = kpi.detail_time_dimension

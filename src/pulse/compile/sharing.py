@@ -67,9 +67,9 @@ def model_key(catalog: Catalog, name: str, periods: tuple[PeriodSpec, ...]) -> M
     """What identifies one computation of a model: its name and, if it reads them, the periods
     (``periods``: every period row with its as-of date) or only their range (``period_range``)."""
     chain = [catalog.model(m) for m in catalog.model_chain(name)]
-    if any(m.uses_periods for m in chain):
+    if any(m.reads_periods for m in chain):
         return (name, periods)
-    if any(m.uses_period_range for m in chain):
+    if any(m.reads_period_range for m in chain):
         return (name, ("range", period_range(list(periods))))
     return (name, None)
 

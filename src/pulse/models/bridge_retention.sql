@@ -7,5 +7,3 @@ SELECT
     PARTITION BY c.period_key, c.account_id
   ) AS customer_at_start
 FROM customer_bridge AS c
--- already the periods' rows: naming periods keys the model by them (one row, not a join of every row)
-CROSS JOIN (SELECT COUNT(*) AS period_count FROM periods) AS pc

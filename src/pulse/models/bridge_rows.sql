@@ -68,8 +68,6 @@ FROM (
   WHERE c.role = 'end'
 ) AS u
 LEFT JOIN accounts AS a ON a.account_id = u.account_id
--- already the periods' rows: naming periods keys the model by them (one row, not a join of every row)
-CROSS JOIN (SELECT COUNT(*) AS period_count FROM periods) AS pc
 UNION ALL
 SELECT
   r.period_key,

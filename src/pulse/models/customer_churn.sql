@@ -29,5 +29,3 @@ FROM (
   GROUP BY c.period_key, c.account_id
 ) AS s
 LEFT JOIN accounts AS a ON a.account_id = s.account_id
--- already the periods' rows: naming periods keys the model by them (one row, not a join of every row)
-CROSS JOIN (SELECT COUNT(*) AS period_count FROM periods) AS pc

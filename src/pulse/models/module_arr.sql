@@ -26,6 +26,4 @@ FROM (
   WHERE l.monthly_local IS NOT NULL
 ) AS v
 LEFT JOIN accounts AS a ON a.account_id = v.account_id
--- already the periods' rows: naming periods keys the model by them (one row, not a join of every row)
-CROSS JOIN (SELECT COUNT(*) AS period_count FROM periods) AS pc
 GROUP BY v.period_key, v.account_id, v.product, v.stream, a.segment, a.region, a.industry

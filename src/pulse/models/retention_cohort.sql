@@ -67,7 +67,5 @@ FROM (
   ) AS n ON n.period_key = g.period_key AND n.account_id = g.account_id
 ) AS r
 LEFT JOIN accounts AS a ON a.account_id = r.account_id
--- already the periods' rows: naming periods keys the model by them (one row, not a join of every row)
-CROSS JOIN (SELECT COUNT(*) AS period_count FROM periods) AS pc
 WHERE r.stream <> 'cross_stream' OR r.arr_now <> 0 OR r.arr_retained <> 0 OR r.cohort_count <> 0
   OR r.retained_count <> 0

@@ -463,11 +463,6 @@ WITH periods AS (
   ) AS r
   LEFT JOIN accounts AS a
     ON a.account_id = r.account_id
-  CROSS JOIN (
-    SELECT
-      COUNT(*) AS period_count
-    FROM periods
-  ) AS pc
   WHERE
     r.stream <> 'cross_stream'
     OR r.arr_now <> 0

@@ -381,11 +381,6 @@ WITH periods AS (
   ) AS s
   LEFT JOIN accounts AS a
     ON a.account_id = s.account_id
-  CROSS JOIN (
-    SELECT
-      COUNT(*) AS period_count
-    FROM periods
-  ) AS pc
 )
 SELECT
   *

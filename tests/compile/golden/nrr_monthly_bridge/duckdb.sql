@@ -752,11 +752,6 @@ WITH periods AS (
   ) AS u
   LEFT JOIN accounts AS a
     ON a.account_id = u.account_id
-  CROSS JOIN (
-    SELECT
-      COUNT(*) AS period_count
-    FROM periods
-  ) AS pc
   UNION ALL
   SELECT
     r.period_key,
@@ -831,11 +826,6 @@ WITH periods AS (
     c.*,
     MAX(CASE WHEN c.start_arr > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY c.period_key, c.account_id) AS customer_at_start
   FROM customer_bridge AS c
-  CROSS JOIN (
-    SELECT
-      COUNT(*) AS period_count
-    FROM periods
-  ) AS pc
 )
 SELECT
   *

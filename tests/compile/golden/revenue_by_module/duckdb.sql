@@ -194,11 +194,6 @@ WITH periods AS (
   ) AS v
   LEFT JOIN accounts AS a
     ON a.account_id = v.account_id
-  CROSS JOIN (
-    SELECT
-      COUNT(*) AS period_count
-    FROM periods
-  ) AS pc
   GROUP BY
     v.period_key,
     v.account_id,
