@@ -196,18 +196,18 @@ KPI and period. Peak memory is this process's maximum resident set size so far.
 
 {notes_text}
 
-What changed against the previous pass (same numbers, checked above and by the KPI suites):
-the open pipeline's states meet each as-of day through the months a stage-history span touches
-(an equality join on the month, `open_candidate_states`) instead of a range join that sorted
-every span; NRR and GRR add up the retention cohort once per segment (`retention_totals`),
-whose pairs look up the ARR now among the end month ends' rows by month, customer and stream;
-models that generate rows (UNNEST of a series: the open states, the bridge's movement rows, the
-month spine) count as work worth computing once; and the per-customer models that only named
-`periods` to be keyed by them (logo churn, the retention cohort, the bridge rows) name it in a
-one-row cross join instead of joining every row with the periods. These matter most for the 24-month
-peers scorecard at 10,000,000 opportunities (see "Peers"); this one-quarter scorecard changes
-little. Earlier passes: the open pipeline's spans are computed once for every as-of date in the
-same range of days (`open_candidate_spans`), the ARR-bridge KPIs add up the start and end
+What changed against the previous pass (same numbers, checked above and by the KPI suites): the
+open pipeline's states meet each as-of day through the months a stage-history span touches (an
+equality join on the month, `open_candidate_states`) instead of a range join that sorted every
+span; NRR and GRR add up the retention cohort once per segment (`retention_totals`), whose pairs
+look up the ARR now among the end month ends' rows by month, customer and stream; models that
+generate rows (UNNEST of a series: the open states, the bridge's movement rows, the month spine)
+count as work worth computing once; and the per-customer models that joined every row with
+`periods` only to be keyed by them (logo churn, the retention cohort, the bridge rows) no longer
+read it: a model is keyed by period through the models it reads. These matter most for the
+24-month peers scorecard at 10,000,000 opportunities (see "Peers"); this one-quarter scorecard
+changes little. Earlier passes: the open pipeline's spans are computed once for every as-of date
+in the same range of days (`open_candidate_spans`), the ARR-bridge KPIs add up the start and end
 snapshots once per segment (`bridge_snapshot_totals`), results are built with Python's cyclic
 garbage collector paused, the statements of a batch run two at a time on this 2-core machine,
 each as soon as the models it reads are computed, with one DuckDB thread per statement
