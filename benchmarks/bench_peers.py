@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,12 +104,17 @@ def _resident_bytes(pid: int) -> int:
 
 def _run_capped(
     command: list[str], env: dict[str, str], cap: int
-) -> tuple[int, str, str, str, float]:
+) -> tuple[int, str, str, str, float, int]:
     """Run ``command``; stop it when its resident memory passes ``cap`` bytes.
 
-    Returns (exit status, stdout, stderr, why it was stopped or "", seconds it ran).
+    Returns (exit status, stdout, stderr, why it was stopped or "", seconds it ran, the most
+    bytes it was seen resident). A process
+    that something else kills with a signal (the kernel's OOM killer, when the machine runs out
+    before the cap is reached) is reported as stopped too, with the signal and the most it was
+    seen resident.
     """
     start = time.perf_counter()
+    highest = 0
     with (
         tempfile.TemporaryFile("w+") as out,
         tempfile.TemporaryFile("w+") as err,
@@ -116,16 +122,24 @@ def _run_capped(
     ):
         stopped = ""
         while proc.poll() is None:
-            if _resident_bytes(proc.pid) > cap:
+            resident = _resident_bytes(proc.pid)
+            highest = max(highest, resident)
+            if resident > cap:
                 proc.kill()
                 stopped = (
                     f"stopped at the {cap / 2**30:.3g} GiB memory cap after "
                     f"{time.perf_counter() - start:.0f} s"
                 )
             time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+        if not stopped and proc.returncode < 0:
+            stopped = (
+                f"killed by {signal.Signals(-proc.returncode).name} after {elapsed:.0f} s, "
+                f"seen at {highest / 2**30:.3g} GiB resident"
+            )
         out.seek(0)
         err.seek(0)
-        return proc.returncode, out.read(), err.read(), stopped, time.perf_counter() - start
+        return proc.returncode, out.read(), err.read(), stopped, elapsed, highest
 
 
 def run_engine(engine: str, size: int, home: Path, parquet: Path, runs: int, cap: int) -> Timing:
@@ -150,11 +164,12 @@ def run_engine(engine: str, size: int, home: Path, parquet: Path, runs: int, cap
         str(out),
         "--breakdown",
     ]
-    status, stdout, stderr, stopped, elapsed = _run_capped(command, env, cap)
+    status, stdout, stderr, stopped, elapsed, highest = _run_capped(command, env, cap)
     if stopped:
         out.unlink(missing_ok=True)
         print(f"{size:>12,} {engine:<13} {stopped}", flush=True)
-        return Timing(size, engine, [], cap, 0, "", {}, failed=stopped, stopped_after=elapsed)
+        seen = min(cap, highest)  # its peak was above this
+        return Timing(size, engine, [], seen, 0, "", {}, failed=stopped, stopped_after=elapsed)
     if status != 0:
         raise SystemExit(f"{engine} at {size:,} failed:\n{stderr[-3000:]}")
     line = stdout.strip().splitlines()[-1]
@@ -349,8 +364,9 @@ times faster). Peak memory is the high-water mark of each engine's own process (
 {targets}
 
 Runs per engine: {args.runs} (per size; best and worst shown). An engine whose resident memory
-passes {args.memory_cap_gib:g} GiB is stopped: its row says when, and *Pulse ÷ peer* is then an
-upper bound. {spark_note} {sizes_note}
+passes {args.memory_cap_gib:g} GiB is stopped (one the system kills first, out of memory, is
+reported the same way): its row says when, and *Pulse ÷ peer* is then an upper bound.
+{spark_note} {sizes_note}
 
 Machine: {machine()}.
 
