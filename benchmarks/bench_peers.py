@@ -108,10 +108,9 @@ def _run_capped(
     """Run ``command``; stop it when its resident memory passes ``cap`` bytes.
 
     Returns (exit status, stdout, stderr, why it was stopped or "", seconds it ran, the most
-    bytes it was seen resident). A process
-    that something else kills with a signal (the kernel's OOM killer, when the machine runs out
-    before the cap is reached) is reported as stopped too, with the signal and the most it was
-    seen resident.
+    bytes it was seen resident). A process that something else kills with a signal (the
+    kernel's OOM killer, when the machine runs out before the cap is reached) is reported as
+    stopped too, with the signal and the most it was seen resident.
     """
     start = time.perf_counter()
     highest = 0
